@@ -18,6 +18,7 @@ __all__ = [
     "check_ratings_R",
     "check_scale",
     "check_params",
+    "check_param_shapes",
 ]
 
 
@@ -118,30 +119,46 @@ def check_params(
     ``b`` ``(1, n_users)``, ``Y`` and ``R`` ``(n_movies, n_users)``. Returns float64 copies.
     """
     Y, R = check_ratings_R(Y, R)
-    n_movies, n_users = Y.shape
     X = as_matrix("X", X)
     W = as_matrix("W", W)
-    b = as_matrix("b", b)
-    if X.shape[0] != n_movies:
-        hint = " (did you transpose X?)" if X.shape[1] == n_movies else ""
+    b = as_matrix("b", b, ndim=max(np.ndim(b), 1))  # shape judged below, with a reshape hint
+    check_param_shapes(X.shape, W.shape, b.shape, Y.shape)
+    return X, W, b, Y, R
+
+
+def check_param_shapes(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], b_shape: tuple[int, ...],
+    y_shape: tuple[int, int],
+) -> None:
+    """Raise unless ``X``, ``W``, ``b`` shapes fit a ``Y`` of shape ``y_shape``.
+
+    Works on shapes alone, so it can check ``tf.Variable`` parameters without reading them.
+    """
+    x_shape, w_shape, b_shape = tuple(x_shape), tuple(w_shape), tuple(b_shape)
+    n_movies, n_users = y_shape
+    for name, shape, want in (("X", x_shape, "(n_movies, n_features)"),
+                              ("W", w_shape, "(n_users, n_features)")):
+        if len(shape) != 2:
+            raise ValueError(f"{name} has shape {shape} but must be 2-dimensional, {want}")
+    if x_shape[0] != n_movies:
+        hint = " (did you transpose X?)" if x_shape[1] == n_movies else ""
         raise ValueError(
-            f"X has shape {X.shape} but Y has shape {Y.shape}; X must be "
+            f"X has shape {x_shape} but Y has shape {tuple(y_shape)}; X must be "
             f"(n_movies, n_features) = ({n_movies}, n_features){hint}"
         )
-    if W.shape[0] != n_users:
-        hint = " (did you transpose W?)" if W.shape[1] == n_users else ""
+    if w_shape[0] != n_users:
+        hint = " (did you transpose W?)" if w_shape[1] == n_users else ""
         raise ValueError(
-            f"W has shape {W.shape} but Y has shape {Y.shape}; W must be "
+            f"W has shape {w_shape} but Y has shape {tuple(y_shape)}; W must be "
             f"(n_users, n_features) = ({n_users}, n_features){hint}"
         )
-    if W.shape[1] != X.shape[1]:
+    if w_shape[1] != x_shape[1]:
         raise ValueError(
-            f"W has shape {W.shape} and X has shape {X.shape}; they must have the same "
+            f"W has shape {w_shape} and X has shape {x_shape}; they must have the same "
             "number of features (columns)"
         )
-    if b.shape != (1, n_users):
+    if b_shape != (1, n_users):
         raise ValueError(
-            f"b has shape {b.shape} but must be (1, n_users) = (1, {n_users}); "
+            f"b has shape {b_shape} but must be (1, n_users) = (1, {n_users}); "
             "reshape with b.reshape(1, -1)"
         )
-    return X, W, b, Y, R
