@@ -21,4 +21,4 @@ test: setup
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 clean-notebooks: setup
-	$(BIN)/python -m recsys_utils.notebook_hygiene --clean notebooks/*.ipynb
+	$(BIN)/python tools/notebooks.py clean notebooks/*.ipynb
