@@ -89,7 +89,9 @@ def _read_table(name: str) -> tuple[list[str], list[str], list[list[str]]]:
     header, body = rows[0], rows[1:]
     for row in body:
         if len(row) != len(header):  # a transcription slip must not pass silently
-            raise ValueError(f"tables/{name}: row {row!r} has {len(row)} cells, expected {len(header)}")
+            raise ValueError(
+                f"tables/{name}: row {row!r} has {len(row)} cells, expected {len(header)}"
+            )
     return header[1:], [row[0] for row in body], [[c.strip() for c in row[1:]] for row in body]
 
 
