@@ -1,0 +1,224 @@
+"""The engine behind :mod:`recsys_utils.checks`: run a learner's function, compare, diagnose.
+
+A check is data: a reference function, a few :class:`Case` inputs (the lecture's toy table
+and seeded random problems) and a list of :class:`Mistake` diagnoses. :func:`run_check`
+calls the learner's function on every case, compares each result with the reference, and
+when some differ picks the mistake that explains the most failing cases:
+
+* a *wrong variant* (``wrong=``) explains a failing case when the learner's output matches
+  what the wrong function returns, on every part of the output that is wrong;
+* a *predicate* (``when=``) explains it when it returns True for the :class:`Trial`.
+
+Nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = ["Case", "Trial", "Mistake", "run_check", "close", "fmt", "random_problem", "shape_name"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs: ``args`` for the function, a ``label`` saying where they come from,
+    and ``fields`` (e.g. ``n_movies``, ``lambda_``) that mistake messages may use."""
+
+    label: str
+    args: tuple
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A failed case: what the learner's function returned and what was expected.
+
+    ``wrong`` holds the indices of the output parts that differ (``(0,)`` for a single output).
+    """
+
+    case: Case
+    got: Any
+    expected: Any
+    wrong: tuple[int, ...]
+    parts: tuple[str, ...] | None
+
+    def part(self, value: Any, k: int) -> Any:
+        return value if self.parts is None else value[k]
+
+    def fields(self) -> dict:
+        k = self.wrong[0]
+        names = self.parts or ("the result",)
+        got = self.got[k] if self.parts and _is_tuple(self.got, len(self.parts)) else self.got
+        return {**self.case.fields, "got": fmt(got), "expected": fmt(self.part(self.expected, k)),
+                "part": names[k], "parts": " and ".join(names[i] for i in self.wrong)}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: a ``message`` for the learner, and either ``wrong`` (a function with
+    the reference's signature that makes the mistake) or ``when`` (a predicate on a Trial).
+
+    ``message`` is a ``str.format`` template over :meth:`Trial.fields`, or a callable of the Trial.
+    """
+
+    message: str | Callable[[Trial], str]
+    wrong: Callable[..., Any] | None = None
+    when: Callable[[Trial], bool] | None = None
+
+    def explains(self, trial: Trial, rtol: float, atol: float) -> bool:
+        try:
+            if self.when is not None:
+                return bool(self.when(trial))
+            with np.errstate(all="ignore"):
+                alt = self.wrong(*_copies(trial.case.args))
+            return all(close(trial.part(trial.got, k), trial.part(alt, k), rtol, atol)
+                       for k in trial.wrong)
+        except Exception:  # a variant that cannot even be compared explains nothing
+            return False
+
+    def text(self, trial: Trial) -> str:
+        if callable(self.message):
+            return self.message(trial)
+        return self.message.format(**trial.fields())
+
+
+def close(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True if ``got`` has exactly the shape of ``expected`` and matches it within tolerance."""
+    try:
+        g = np.asarray(got, dtype=float)
+        e = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def fmt(value: Any) -> str:
+    """A short, readable rendering of a number, an array or anything else."""
+    if value is None:
+        return "None"
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return f"{type(value).__name__} {value!r}"[:120]
+    if arr.ndim == 0:
+        return f"{float(arr):.6g}"
+    text = np.array2string(arr, precision=4, threshold=12, edgeitems=2, max_line_width=90,
+                           suppress_small=True)
+    return f"{text} (shape {arr.shape})"
+
+
+def shape_name(shape: tuple[int, ...], dims: dict[str, int]) -> str:
+    """``(6, 3)`` -> ``"(n_movies, n_features) = (6, 3)"`` when the sizes identify the names."""
+    by_size: dict[int, list[str]] = {}
+    for name, size in dims.items():
+        by_size.setdefault(size, []).append(name)
+    names = [by_size[s][0] if len(by_size.get(s, [])) == 1 else ("1" if s == 1 else "?")
+             for s in shape]
+    if "?" in names or names == [str(s) for s in shape]:
+        return str(tuple(shape))
+    return f"({', '.join(names)}{',' if len(names) == 1 else ''}) = {tuple(shape)}"
+
+
+def _is_tuple(value: Any, n: int) -> bool:
+    return isinstance(value, (tuple, list)) and len(value) == n
+
+
+def _copies(args: tuple) -> tuple:
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
+                 rtol: float, atol: float) -> tuple[int, ...]:
+    if parts is None:
+        return () if close(got, expected, rtol, atol) else (0,)
+    if not _is_tuple(got, len(parts)):
+        return tuple(range(len(parts)))
+    return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
+
+
+_EXCEPTION_HINTS = (
+    ("only length-1 arrays", "math.exp / math.log work on single numbers only: use np.exp / np.log"),
+    ("only size-1 arrays", "math.exp / math.log work on single numbers only: use np.exp / np.log"),
+    ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
+    ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
+)
+
+
+def _raised(name: str, exc: Exception, case: Case) -> AssertionError:
+    text = f"{name}: your function raised {type(exc).__name__}: {exc}\n  when called on {case.label}"
+    for needle, hint in _EXCEPTION_HINTS:
+        if needle in str(exc):
+            text += f"\n  Hint: {hint}."
+            break
+    return AssertionError(text)
+
+
+def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
+              cases: Sequence[Case], mistakes: Sequence[Mistake], *,
+              parts: tuple[str, ...] | None = None, rtol: float = 1e-6, atol: float = 1e-9,
+              hint: str = "") -> None:
+    """Run ``fn`` on every case; print one line if all agree with ``reference``, else raise.
+
+    Raises
+    ------
+    TypeError
+        If ``fn`` is not callable (e.g. the result of calling the function was passed).
+    AssertionError
+        If ``fn`` raises, or its output differs from the reference on some case; the
+        message names the case, the expected and received values, and the probable mistake.
+    """
+    if not callable(fn):
+        raise TypeError(f"check_{name} expects your function itself, e.g. check_{name}(my_function) "
+                        f"without parentheses after my_function; got {type(fn).__name__}")
+    failed: list[Trial] = []
+    for case in cases:
+        expected = reference(*_copies(case.args))
+        try:
+            got = fn(*_copies(case.args))
+        except Exception as exc:  # the learner's code: report whatever it raised
+            raise _raised(name, exc, case) from exc
+        wrong = _wrong_parts(got, expected, parts, rtol, atol)
+        if wrong:
+            failed.append(Trial(case, got, expected, wrong, parts))
+    if not failed:
+        print(f"✓ {name}: all {len(cases)} checks passed")
+        return
+    scores = [sum(m.explains(t, rtol, atol) for t in failed) for m in mistakes]
+    best = max(range(len(mistakes)), key=lambda i: (scores[i], -i), default=None)
+    if best is not None and scores[best] > 0:
+        mistake = mistakes[best]
+        trial = next(t for t in failed if mistake.explains(t, rtol, atol))
+        diagnosis = mistake.text(trial)
+    else:
+        trial = failed[0]
+        diagnosis = "This does not match any of the usual mistakes. " + hint
+    f = trial.fields()
+    what = "" if parts is None else f"{f['part']}: "
+    raise AssertionError(
+        f"{name}: {len(failed)} of {len(cases)} checks failed. On {trial.case.label}:\n"
+        f"  expected {what}{f['expected']}\n  got      {what}{f['got']}\n  {diagnosis}"
+    )
+
+
+def random_problem(n_movies: int, n_users: int, n_features: int, seed: int, *,
+                   binary: bool = False, scale: float = 1.0) -> tuple[np.ndarray, ...]:
+    """Seeded ``X, W, b, Y, R`` in the series' notation.
+
+    About 60 % of the cells are rated; every movie and every user has at least one rating.
+    ``Y`` holds half stars 0-5 (or labels 0/1 if ``binary``) where rated and 0 elsewhere.
+    ``X`` and ``W`` are standard normal times ``scale``; ``b`` is standard normal.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_movies, n_features)) * scale
+    W = rng.normal(size=(n_users, n_features)) * scale
+    b = rng.normal(size=(1, n_users))
+    R = (rng.random((n_movies, n_users)) < 0.6).astype(float)
+    for i in np.flatnonzero(R.sum(axis=1) == 0):
+        R[i, rng.integers(n_users)] = 1.0
+    for j in np.flatnonzero(R.sum(axis=0) == 0):
+        R[rng.integers(n_movies), j] = 1.0
+    Y = rng.integers(0, 2, R.shape) if binary else rng.integers(0, 11, R.shape) / 2
+    return X, W, b, Y.astype(float) * R, R
