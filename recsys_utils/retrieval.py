@@ -1,0 +1,294 @@
+"""Brute-force top-k retrieval (lecture: "Finding related items", "Recommending from a large catalogue").
+
+Two scores, both from the lecture:
+
+* ``metric="dot"`` — the predicted preference :math:`v_u^{(j)} \\cdot v_m^{(i)}` (or
+  :math:`w^{(j)} \\cdot x^{(i)}`): the *largest* scores first;
+* ``metric="sqeuclidean"`` — the squared distance :math:`\\|v_m^{(k)} - v_m^{(i)}\\|^2`
+  (or :math:`\\|x^{(k)} - x^{(i)}\\|^2`): the *smallest* distances first.
+
+Items a user has already seen can be excluded, with a boolean mask (e.g. ``R.T == 1``) or
+one list of item indices per query. Ties are broken by item index (the smaller index first),
+so every function here returns the same answer on every machine.
+
+:func:`top_k_loop` is the readable reference (one score at a time, then a full sort);
+:func:`top_k` is the vectorized version: one matrix product per chunk of queries, then
+``np.argpartition`` to find the k best without sorting the whole catalogue, then a sort of
+those k only. Chunks keep the score block small, so 610 users x 9,742 movies and a
+1,000,000-item catalogue both fit in memory. Tests prove the two agree, ties included.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Sequence
+
+import numpy as np
+
+from .validation import as_matrix
+
+__all__ = ["TopK", "top_k_loop", "top_k", "related_items", "METRICS"]
+
+METRICS = ("dot", "sqeuclidean")
+#: Default size of one chunk's score block, in entries (2**23 float64 = 64 MiB).
+MAX_BLOCK = 2**23
+
+
+class TopK(NamedTuple):
+    """The k best items per query, best first.
+
+    Attributes
+    ----------
+    indices : ndarray of int64, shape (n_queries, k), or (k,) for a single query
+        Item indices (rows of ``items``).
+    scores : ndarray, same shape
+        Their dot products (``metric="dot"``, descending) or squared distances
+        (``metric="sqeuclidean"``, ascending).
+    """
+
+    indices: np.ndarray
+    scores: np.ndarray
+
+
+def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
+    """Validate like `as_matrix`, but keep float32 as float32 (half the memory for big catalogues)."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float32:
+        if value.ndim != ndim:
+            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {value.shape} ({value.ndim}-D)")
+        if value.size == 0:
+            raise ValueError(f"{name} is empty (shape {value.shape}); it needs at least one entry")
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} contains NaN/infinite values")
+        return value
+    return as_matrix(name, value, ndim=ndim)
+
+
+def _check_k(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    return int(k)
+
+
+def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
+    """Validate everything once; return 2-D queries, items, k, a per-query exclusion, single flag."""
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    k = _check_k(k)
+    items = _as_vectors("items", items, 2)
+    single = np.ndim(queries) == 1
+    queries = _as_vectors("queries", queries, 1 if single else 2)
+    Q = queries[None, :] if single else queries
+    n_queries, n_items = Q.shape[0], items.shape[0]
+    if Q.shape[1] != items.shape[1]:
+        raise ValueError(
+            f"queries has shape {queries.shape} and items has shape {items.shape}; they must have "
+            f"the same number of features (columns), here {Q.shape[1]} vs {items.shape[1]}"
+        )
+    excluded = _exclusion(exclude, n_queries, n_items, single)
+    n_excluded = (np.zeros(n_queries, dtype=np.int64) if excluded is None else
+                  excluded.sum(axis=1) if isinstance(excluded, np.ndarray) else
+                  np.array([len(e) for e in excluded], dtype=np.int64))
+    candidates = n_items - n_excluded
+    short = np.flatnonzero(candidates < k)
+    if short.size:
+        q = int(short[0])
+        raise ValueError(
+            f"k={k} but query {q} has only {int(candidates[q])} candidate item(s) "
+            f"({n_items} items, {int(n_excluded[q])} excluded); choose k <= {int(candidates.min())}"
+        )
+    return Q, items, k, excluded, single
+
+
+def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
+    """``None``, a bool mask of shape (n_queries, n_items), or a list of unique index arrays."""
+    if exclude is None:
+        return None
+    if isinstance(exclude, np.ndarray) and exclude.dtype == bool:
+        mask = exclude[None, :] if single and exclude.ndim == 1 else exclude
+        if mask.shape != (n_queries, n_items):
+            want = f"({n_items},)" if single else f"(n_queries, n_items) = ({n_queries}, {n_items})"
+            hint = " (pass R.T, not R: R is (n_movies, n_users))" if mask.shape == (n_items, n_queries) else ""
+            raise ValueError(f"exclude has shape {exclude.shape} but must be {want}{hint}")
+        return mask
+    lists = [exclude] if single else list(exclude)
+    if len(lists) != n_queries:
+        raise ValueError(f"exclude has {len(lists)} index lists but there are {n_queries} queries; "
+                         "give one list per query (or a boolean mask)")
+    out = []
+    for q, idx in enumerate(lists):
+        idx = np.asarray(idx)
+        if idx.size == 0:
+            out.append(np.zeros(0, dtype=np.int64))
+            continue
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise TypeError(f"exclude[{q}] must be a 1-D list of item indices (int), got dtype "
+                            f"{idx.dtype} shape {idx.shape}; for a mask pass a bool array")
+        if idx.min() < 0 or idx.max() >= n_items:
+            raise ValueError(f"exclude[{q}] holds indices from {idx.min()} to {idx.max()} "
+                             f"but items has {n_items} rows: they must lie in [0, {n_items})")
+        out.append(np.unique(idx).astype(np.int64))
+    return out
+
+
+def _finish(indices: np.ndarray, scores: np.ndarray, single: bool) -> TopK:
+    return TopK(indices[0], scores[0]) if single else TopK(indices, scores)
+
+
+def top_k_loop(
+    queries: Any, items: Any, k: int = 10, *, metric: str = "dot", exclude: Any = None
+) -> TopK:
+    """The ``k`` best items for each query, one score at a time (the readable reference).
+
+    Parameters and result as in :func:`top_k`. Slow on purpose: it reads like the
+    definition — score every candidate, sort them (best first, then by index), keep ``k``.
+    """
+    Q, items, k, excluded, single = _prepare(queries, items, k, metric, exclude)
+    indices = np.zeros((Q.shape[0], k), dtype=np.int64)
+    scores = np.zeros((Q.shape[0], k), dtype=np.result_type(Q, items))
+    for q in range(Q.shape[0]):
+        skip = set() if excluded is None else set(np.flatnonzero(excluded[q]).tolist()
+                                                 if isinstance(excluded, np.ndarray) else excluded[q].tolist())
+        scored = []
+        for i in range(items.shape[0]):
+            if i in skip:
+                continue
+            if metric == "dot":
+                s = float(np.dot(Q[q], items[i]))
+                scored.append((-s, i, s))  # sort key: largest score first, then smallest index
+            else:
+                d = float(np.sum((items[i] - Q[q]) ** 2))
+                scored.append((d, i, d))  # smallest distance first, then smallest index
+        scored.sort()
+        for rank, (_, i, s) in enumerate(scored[:k]):
+            indices[q, rank], scores[q, rank] = i, s
+    return _finish(indices, scores, single)
+
+
+def _select(key: np.ndarray, k: int) -> np.ndarray:
+    """Column indices of the ``k`` smallest keys per row, sorted by (key, index)."""
+    n = key.shape[1]
+    part = np.argpartition(key, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (key.shape[0], 1))
+    part_key = np.take_along_axis(key, part, axis=1)
+    kth = part_key.max(axis=1)
+    # argpartition picks an arbitrary item among ties at the k-th value; where there are more
+    # tied items than places, redo that row exactly: all candidates in index order, stable sort.
+    tied = np.flatnonzero((key <= kth[:, None]).sum(axis=1) > k)
+    for r in tied:
+        cand = np.flatnonzero(key[r] <= kth[r])
+        part[r] = cand[np.argsort(key[r, cand], kind="stable")[:k]]
+        part_key[r] = key[r, part[r]]
+    order = np.lexsort((part, part_key), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def top_k(
+    queries: Any, items: Any, k: int = 10, *, metric: str = "dot", exclude: Any = None,
+    chunk_size: int | None = None,
+) -> TopK:
+    """The ``k`` best items for each query, vectorized and chunked over the queries.
+
+    Parameters
+    ----------
+    queries : array_like, shape (n_queries, n_features) or (n_features,)
+        User vectors :math:`w^{(j)}` / :math:`v_u^{(j)}` (for ``"dot"``) or item vectors
+        (for ``"sqeuclidean"``). A 1-D array is one query, and 1-D results come back.
+    items : array_like, shape (n_items, n_features)
+        The catalogue, :math:`x^{(i)}` / :math:`v_m^{(i)}`. float32 input stays float32.
+    k : int
+        How many items to return per query; at most the number of candidates (items not
+        excluded), else ``ValueError``.
+    metric : {"dot", "sqeuclidean"}
+    exclude : bool array of shape (n_queries, n_items), or one list of item indices per query, optional
+        Items not to return, e.g. those already rated: ``exclude=(R.T == 1)``.
+    chunk_size : int, optional
+        Queries scored at once. Default: as many as keep the score block under 2**23
+        entries (64 MiB in float64): all 610 MovieLens users at once, 8 queries at a time
+        over 1,000,000 items.
+
+    Returns
+    -------
+    TopK
+        ``indices`` (int64) and ``scores``, shape ``(n_queries, k)`` (or ``(k,)``), best
+        first; equal scores in order of item index.
+
+    Notes
+    -----
+    Per chunk of queries :math:`Q` the scores are one product :math:`S = Q V^T`; squared
+    distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2`, clipped at 0
+    (equal to the loop's direct sum up to rounding). ``np.argpartition`` finds the ``k``
+    best in :math:`O(n_{items})` per query and only those ``k`` are sorted:
+    :math:`O(n_{items} + k \\log k)` instead of :math:`O(n_{items} \\log n_{items})`.
+
+    Examples
+    --------
+    >>> top_k([1.0, 0.0], [[0.0, 1.0], [2.0, 0.0], [1.0, 5.0]], k=2)
+    TopK(indices=array([1, 2]), scores=array([2., 1.]))
+    """
+    Q, items, k, excluded, single = _prepare(queries, items, k, metric, exclude)
+    n_queries, n_items = Q.shape[0], items.shape[0]
+    if chunk_size is None:
+        chunk_size = max(1, MAX_BLOCK // n_items)
+    elif isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    dtype = np.result_type(Q, items)
+    Q, items = Q.astype(dtype, copy=False), items.astype(dtype, copy=False)
+    item_sq = np.einsum("ij,ij->i", items, items) if metric == "sqeuclidean" else None
+    indices = np.zeros((n_queries, k), dtype=np.int64)
+    scores = np.zeros((n_queries, k), dtype=dtype)
+    for start in range(0, n_queries, chunk_size):
+        stop = min(start + chunk_size, n_queries)
+        S = Q[start:stop] @ items.T
+        if metric == "dot":
+            key = np.negative(S, out=S)  # smallest key = largest score
+        else:
+            S *= -2
+            S += item_sq
+            S += np.einsum("ij,ij->i", Q[start:stop], Q[start:stop])[:, None]
+            key = np.maximum(S, 0, out=S)
+        if isinstance(excluded, np.ndarray):
+            key[excluded[start:stop]] = np.inf
+        elif excluded is not None:
+            for r, idx in enumerate(excluded[start:stop]):
+                key[r, idx] = np.inf
+        best = _select(key, k)
+        indices[start:stop] = best
+        picked = np.take_along_axis(key, best, axis=1)
+        scores[start:stop] = -picked if metric == "dot" else picked
+    return _finish(indices, scores, single)
+
+
+def related_items(X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = "sqeuclidean") -> TopK:
+    """The ``k`` items nearest to item ``i`` (lecture: "Finding related items"), excluding ``i`` itself.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_items, n_features)
+        Item features :math:`x^{(i)}` (collaborative filtering) or vectors :math:`v_m^{(i)}`.
+    i : int or sequence of int
+        The item(s) to find neighbours of; a sequence gives 2-D results, one row per item.
+    k : int
+        At most ``n_items - 1``.
+    metric : {"sqeuclidean", "dot"}
+        Default: the lecture's :math:`\\|x^{(k)} - x^{(i)}\\|^2`, smallest first.
+
+    Returns
+    -------
+    TopK
+        ``indices`` and ``scores`` of shape ``(k,)`` (or ``(len(i), k)``).
+
+    Examples
+    --------
+    >>> X = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [1.0, 0.05]]
+    >>> related_items(X, 0, k=2).indices
+    array([3, 1])
+    """
+    X = _as_vectors("X", X, 2)
+    single = np.ndim(i) == 0
+    idx = np.atleast_1d(np.asarray(i))
+    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or isinstance(i, bool):
+        raise TypeError(f"i must be an item index (int) or a sequence of them, got {i!r}")
+    if idx.size and (idx.min() < 0 or idx.max() >= X.shape[0]):
+        raise ValueError(f"i holds {idx.min() if idx.min() < 0 else idx.max()} but X has shape "
+                         f"{X.shape}: item indices must lie in [0, {X.shape[0]})")
+    exclude = [[int(j)] for j in idx]
+    result = top_k(X[idx], X, k, metric=metric, exclude=exclude)
+    return TopK(result.indices[0], result.scores[0]) if single else result
