@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Case", "Trial", "Mistake", "run_check", "close", "fmt", "random_problem", "shape_name"]
+__all__ = ["Case", "Trial", "Mistake", "run_check", "close", "fmt", "show", "random_problem", "shape_name"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ class Trial:
         return value if self.parts is None else value[k]
 
     def fields(self) -> dict:
-        k = self.wrong[0]
+        """Names for message templates: the case's fields, plus ``got``/``expected``/``part`` for
+        the smallest wrong part of the output (the easiest to read) and ``parts`` for all of them."""
+        k = min(self.wrong, key=lambda i: np.size(self.part(self.expected, i)))
         names = self.parts or ("the result",)
         got = self.got[k] if self.parts and _is_tuple(self.got, len(self.parts)) else self.got
         return {**self.case.fields, "got": fmt(got), "expected": fmt(self.part(self.expected, k)),
@@ -70,9 +72,9 @@ class Mistake:
 
     def explains(self, trial: Trial, rtol: float, atol: float) -> bool:
         try:
-            if self.when is not None:
-                return bool(self.when(trial))
             with np.errstate(all="ignore"):
+                if self.when is not None:
+                    return bool(self.when(trial))
                 alt = self.wrong(*_copies(trial.case.args))
             return all(close(trial.part(trial.got, k), trial.part(alt, k), rtol, atol)
                        for k in trial.wrong)
@@ -95,19 +97,21 @@ def close(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bo
     return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def fmt(value: Any) -> str:
-    """A short, readable rendering of a number, an array or anything else."""
+def fmt(value: Any, shape: bool = True) -> str:
+    """A short, readable rendering of a number, an array (with its shape) or anything else."""
     if value is None:
         return "None"
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value, dtype=float) + 0.0  # + 0.0 turns -0 into 0
     except (TypeError, ValueError):
         return f"{type(value).__name__} {value!r}"[:120]
     if arr.ndim == 0:
         return f"{float(arr):.6g}"
-    text = np.array2string(arr, precision=4, threshold=12, edgeitems=2, max_line_width=90,
-                           suppress_small=True)
-    return f"{text} (shape {arr.shape})"
+    if arr.ndim == 2 and arr.shape[1] == 1 and arr.shape[0] > 1:  # a column: print it as a row
+        return fmt(arr[:, 0], shape=False) + (f" as a column (shape {arr.shape})" if shape else "")
+    text = np.array2string(arr, separator=", ", threshold=12, edgeitems=2, max_line_width=88,
+                           formatter={"float_kind": lambda v: f"{v:.4g}"})
+    return f"{text} (shape {arr.shape})" if shape else text
 
 
 def shape_name(shape: tuple[int, ...], dims: dict[str, int]) -> str:
@@ -140,8 +144,8 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
 
 
 _EXCEPTION_HINTS = (
-    ("only length-1 arrays", "math.exp / math.log work on single numbers only: use np.exp / np.log"),
-    ("only size-1 arrays", "math.exp / math.log work on single numbers only: use np.exp / np.log"),
+    ("can be converted to Python scalars",
+     "math.exp / math.log work on single numbers only: use np.exp / np.log, which work on arrays"),
     ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
     ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
 )
@@ -174,16 +178,18 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         raise TypeError(f"check_{name} expects your function itself, e.g. check_{name}(my_function) "
                         f"without parentheses after my_function; got {type(fn).__name__}")
     failed: list[Trial] = []
+    raised: list[tuple[Exception, Case]] = []
     for case in cases:
         expected = reference(*_copies(case.args))
         try:
             got = fn(*_copies(case.args))
         except Exception as exc:  # the learner's code: report whatever it raised
-            raise _raised(name, exc, case) from exc
+            raised.append((exc, case))
+            continue
         wrong = _wrong_parts(got, expected, parts, rtol, atol)
         if wrong:
             failed.append(Trial(case, got, expected, wrong, parts))
-    if not failed:
+    if not failed and not raised:
         print(f"✓ {name}: all {len(cases)} checks passed")
         return
     scores = [sum(m.explains(t, rtol, atol) for t in failed) for m in mistakes]
@@ -192,15 +198,30 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         mistake = mistakes[best]
         trial = next(t for t in failed if mistake.explains(t, rtol, atol))
         diagnosis = mistake.text(trial)
+    elif raised:  # an exception says more than an unexplained wrong value
+        exc, case = raised[0]
+        raise _raised(name, exc, case) from exc
     else:
         trial = failed[0]
-        diagnosis = "This does not match any of the usual mistakes. " + hint
+        diagnosis = ("This does not match any of the usual mistakes; compare your code with the "
+                     f"formula, term by term: {hint}")
+    if raised:
+        exc, case = raised[0]
+        diagnosis += f"\n  (It also raised {type(exc).__name__} on {case.label}.)"
     f = trial.fields()
-    what = "" if parts is None else f"{f['part']}: "
+    what = "" if parts is None else f" {f['part']}"
     raise AssertionError(
-        f"{name}: {len(failed)} of {len(cases)} checks failed. On {trial.case.label}:\n"
-        f"  expected {what}{f['expected']}\n  got      {what}{f['got']}\n  {diagnosis}"
+        f"{name}: {len(failed) + len(raised)} of {len(cases)} checks failed. On {trial.case.label}:\n"
+        f"  {diagnosis}\n{show('expected' + what, f['expected'], 10 + len(what))}\n"
+        f"{show('got' + what, f['got'], 10 + len(what))}"
     )
+
+
+def show(label: str, text: str, width: int) -> str:
+    """``  label: value`` on one line, or the label then the value indented below it."""
+    if "\n" not in text:
+        return f"  {label + ':':<{width}}{text}"
+    return f"  {label}:\n    " + text.replace("\n", "\n    ")
 
 
 def random_problem(n_movies: int, n_users: int, n_features: int, seed: int, *,

@@ -155,8 +155,10 @@ COFI_COST = [
             "entries count", partial(_cofi_cost, masked=False)),
     Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
             partial(_cofi_cost, reg_w=0.0, reg_x=0.0)),
-    Mistake("only W is regularized: add (λ/2) Σ X² for the movie features too", partial(_cofi_cost, reg_x=0.0)),
-    Mistake("only X is regularized: add (λ/2) Σ W² for the user parameters too", partial(_cofi_cost, reg_w=0.0)),
+    Mistake("only W is regularized: add (λ/2) Σ X² for the movie features too",
+            partial(_cofi_cost, reg_x=0.0)),
+    Mistake("only X is regularized: add (λ/2) Σ W² for the user parameters too",
+            partial(_cofi_cost, reg_w=0.0)),
     Mistake("you regularized b: only W and X are regularized, not b", partial(_cofi_cost, reg_b=0.5)),
     Mistake("the regularization term uses λ where the formula has λ/2",
             partial(_cofi_cost, reg_w=1.0, reg_x=1.0)),
@@ -191,20 +193,21 @@ SIGMOID = [
 
 _SQUARED = ("this is the squared-error cost: for binary labels use the log loss "
             "-y log g(z) - (1 - y) log(1 - g(z)) summed over the entries with R = 1")
-_STABLE = ("compute the loss from the logit z = w·x + b: -y log g(z) - (1-y) log(1-g(z)) equals "
+_STABLE = ("Compute the loss from the logit z = w·x + b: -y log g(z) - (1-y) log(1-g(z)) equals "
            "log(1 + e^z) - y z, i.e. np.logaddexp(0, z) - y * z, which is exact for any z")
 BINARY_COST = [
     Mistake("your cost is {got} for logits as large as |z| = {zmax:.0f}: g(z) rounds to exactly 0 "
             "or 1 there and log(0) = -inf. " + _STABLE,
             when=lambda t: not np.all(np.isfinite(np.asarray(t.got, dtype=float)))),
     Mistake("correct for moderate logits but not when |z| reaches {zmax:.0f} (clipping or log of "
-            "a rounded g(z) loses the value): " + _STABLE, when=lambda t: t.case.fields.get("large")),
+            "a rounded g(z) loses the value). " + _STABLE, when=lambda t: t.case.fields.get("large")),
     Mistake(_SQUARED, partial(_binary_cost, loss="squared")),
     Mistake(_SQUARED, partial(_binary_cost, loss="squared_no_half")),
     Mistake(_SQUARED, partial(_binary_cost, loss="linear")),
     Mistake("you summed over entries that were never shown (R = 0): multiply the loss by R",
             partial(_binary_cost, masked=False)),
-    Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²", partial(_binary_cost, reg=0.0)),
+    Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
+            partial(_binary_cost, reg=0.0)),
     Mistake("you regularized b: only W and X are regularized, not b", partial(_binary_cost, reg_b=0.5)),
     Mistake("the labels are swapped: the loss is -y log g(z) - (1 - y) log(1 - g(z)); yours has "
             "y and 1 - y exchanged", partial(_binary_cost, loss="swapped")),
@@ -216,9 +219,10 @@ BINARY_COST = [
 
 
 def _user_means(t: Trial) -> bool:
+    """mu matches the users' means (over rated entries, NaN or 0 for Eve; or over all)."""
     Y, R = t.case.args
-    mu = np.ravel(t.got[1])
-    return close(mu, (Y * R).sum(axis=0) / R.sum(axis=0)) or close(mu, Y.mean(axis=0))
+    mu, rated = np.ravel(t.got[1]), (Y * R).sum(axis=0) / R.sum(axis=0)
+    return any(close(mu, m) for m in (rated, np.nan_to_num(rated), Y.mean(axis=0)))
 
 
 NORMALIZE_SHAPES = [
@@ -233,7 +237,7 @@ NORMALIZE_SHAPES = [
 ]
 
 NORMALIZE = [
-    Mistake(lambda t: f"mu = {fmt(np.ravel(t.got[1]))}: you averaged over unrated entries too: "
+    Mistake(lambda t: f"mu = {fmt(np.ravel(t.got[1]), shape=False)}: you averaged over unrated entries too: "
                       "divide each movie's sum of ratings by its number of ratings, "
                       "R.sum(axis=1), not by n_users", partial(_normalize, over="all")),
     Mistake("Ynorm is -mu at the unrated entries (Y holds a placeholder 0 there): multiply by R, "

@@ -1,11 +1,18 @@
 """Checks for the notebooks' exercises: run the learner's function, name the probable mistake.
 
-Each ``check_*`` takes the learner's function, runs it on the lecture's toy table and on
-seeded random problems of a few shapes, and compares it with the reference in this package.
-All agree: one line, ``✓ cofi_cost: all 4 checks passed``. Some differ: ``AssertionError``
-with the case, the expected and received values, and the known mistake that explains them
-("exactly twice the expected value: did you drop the 1/2?"). Each check is data: cases plus
-a list of mistakes; the engine is :mod:`recsys_utils._check_engine`. No TensorFlow import.
+Each ``check_*(fn)`` takes the learner's function (not its result), calls it on the lecture's
+toy table and on seeded random problems of a few shapes, and compares it with the reference
+in this package (tolerance ``rtol=1e-5``, so float32 code passes too).
+
+* All agree: it prints one line, ``✓ cofi_cost: all 4 checks passed``.
+* Some differ, or ``fn`` raises: ``AssertionError`` naming the case, the expected and the
+  received values, and the known mistake that explains them ("exactly twice the expected
+  value: did you drop the 1/2?"). Passing something that is not callable: ``TypeError``.
+
+Each check is data: its cases and a list of mistakes (:mod:`recsys_utils._check_mistakes`),
+run by :mod:`recsys_utils._check_engine`. Nothing here imports TensorFlow. Shapes follow the
+series' notation: ``X`` (n_movies, n_features), ``W`` (n_users, n_features), ``b`` (1, n_users),
+``Y`` and ``R`` (n_movies, n_users), ``mu`` (n_movies, 1).
 
 >>> from recsys_utils.cofi_cost import cofi_cost
 >>> check_cofi_cost(cofi_cost)
@@ -19,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _check_mistakes as mk
-from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check
+from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check, show
 from .binary_labels import binary_cost, sigmoid
 from .cofi_cost import cofi_cost, cofi_gradients, predict, user_cost
 from .normalization import normalize_ratings
@@ -48,7 +55,8 @@ GRADS = ("dX", "dW", "db")
 def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol: float = 1e-9) -> None:
     """Assert that ``got`` has the shape of ``expected`` and equals it within ``rtol``/``atol``.
 
-    Prints ``✓ name`` on success; raises ``AssertionError`` saying what differs otherwise.
+    Prints ``✓ name`` (with the value, for a number) on success. Raises ``AssertionError``
+    naming both shapes, or the largest difference and where it is, otherwise.
 
     >>> check_close("w·x + b", 5 * 0.99 + 0, 4.95)
     ✓ w·x + b = 4.95
@@ -56,14 +64,19 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol:
     if close(got, expected, rtol, atol):
         print(f"✓ {name}" + (f" = {fmt(got)}" if np.ndim(got) == 0 else ""))
         return
-    g_shape, e_shape = np.shape(got) if got is not None else None, np.shape(expected)
+    try:
+        g_shape, e_shape = np.shape(np.asarray(got, dtype=float)), np.shape(expected)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
     if g_shape != e_shape:
-        raise AssertionError(f"{name}: expected shape {e_shape}, got shape {g_shape} "
-                             f"(expected {fmt(expected)}, got {fmt(got)})")
-    diff = np.abs(np.asarray(got, dtype=float) - np.asarray(expected, dtype=float))
-    where = "" if diff.ndim == 0 else f" at index {np.unravel_index(np.nanargmax(diff), diff.shape)}"
-    raise AssertionError(f"{name}: expected {fmt(expected)}, got {fmt(got)} "
-                         f"(largest difference {np.nanmax(diff):.3g}{where})")
+        problem = f"expected shape {e_shape}, got shape {g_shape}"
+    else:
+        diff = np.abs(np.asarray(got, dtype=float) - np.asarray(expected, dtype=float))
+        k = np.unravel_index(np.nanargmax(diff), diff.shape) if diff.ndim else ()
+        where = f" at index {tuple(int(i) for i in k)}" if k else ""
+        problem = f"largest difference {np.nanmax(diff):.3g}{where}"
+    raise AssertionError(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
+                         f"{show('got', fmt(got), 10)}")
 
 
 # ----------------------------------------------------------------------------- the cases
@@ -76,7 +89,8 @@ def _cofi_cases(binary: bool = False, large: bool = False, alphas: tuple = ()) -
     toy = (load_toy_features().X, LECTURE_W.copy(), np.zeros((1, 4)), Y, R, 1.0)
     cases = [_cofi_case("the lecture's toy table", toy, seed=None)]
     for n_m, n_u, n, lam, seed in RANDOM_SHAPES[: 2 if large else 3]:
-        cases.append(_cofi_case("random data", (*random_problem(n_m, n_u, n, seed, binary=binary), lam), seed))
+        problem = random_problem(n_m, n_u, n, seed, binary=binary)
+        cases.append(_cofi_case("random data", (*problem, lam), seed))
     if large:  # logits in the hundreds: log(g(z)) underflows unless computed from z
         X, W, b, Y, R = random_problem(6, 5, 3, seed=4, binary=True, scale=12.0)
         cases.append(_cofi_case("random data with large logits", (X, W, b, Y, R, 0.5), 4, large=True))
@@ -102,17 +116,20 @@ def _run(name: str, fn: Callable, reference: Callable, cases: list[Case], mistak
     """Run a check with the structural mistakes added: None returned, then the exercise's own
     mistakes, then an array instead of a number (``scalar``) or wrong tuple/order/shapes."""
     shape = mk.shape_mistakes(parts) if parts else [mk.NOT_A_NUMBER] if scalar else []
-    run_check(name, fn, reference, cases, [mk.RETURNED_NONE, *mistakes, *shape], parts=parts, hint=hint)
+    run_check(name, fn, reference, cases, [mk.RETURNED_NONE, *mistakes, *shape], parts=parts,
+              rtol=1e-5, hint=hint)
 
 
 # ----------------------------------------------------------------------------- the checks
 def check_predict(fn: Callable) -> None:
     """Check ``fn(w, x, b) -> float``, the prediction ``w · x + b`` for one user and movie.
 
-    Diagnoses: an array returned (``w * x`` not summed), the bias forgotten or subtracted.
+    ``w`` and ``x`` have shape ``(n_features,)``, ``b`` is a float. The first case is the
+    lecture's 5 x 0.99 + 0 = 4.95. Diagnoses: an array returned (``w * x`` not summed), the
+    bias forgotten or subtracted.
     """
     rng = np.random.default_rng(0)
-    cases = [Case("Alice on 'Cute puppies of love' (w=[5, 0], x=[0.99, 0], b=0)",
+    cases = [Case("the lecture's example, Alice on 'Cute puppies of love' (w=[5, 0], x=[0.99, 0], b=0)",
                   (np.array([5.0, 0.0]), np.array([0.99, 0.0]), 0.0))]
     for n in (3, 5, 1):
         cases.append(Case(f"random w, x with {n} features", (rng.normal(size=n), rng.normal(size=n),
@@ -121,21 +138,23 @@ def check_predict(fn: Callable) -> None:
         Mistake("the bias b is missing: the prediction is w · x + b", wrong=lambda w, x, b: float(w @ x)),
         Mistake("you subtracted b: the prediction is w · x + b", wrong=lambda w, x, b: float(w @ x) - b),
     ]
-    _run("predict", fn, predict, cases, [mk.ELEMENTWISE, *mistakes], hint="The prediction is w · x + b.")
+    _run("predict", fn, predict, cases, [mk.ELEMENTWISE, *mistakes], hint="w · x + b.")
 
 
 def check_user_cost(fn: Callable) -> None:
-    """Check ``fn(w, b, X, y, r, lambda_)``, one user's cost with the lecture's ``1/(2m(j))``.
+    """Check ``fn(w, b, X, y, r, lambda_) -> float``, one user's cost with the lecture's ``1/(2m(j))``.
 
-    Diagnoses: the 1/2 dropped, divided by n_movies or not at all instead of m(j), unrated
-    entries summed, regularization missing, not divided by m(j), with λ for λ/2, or on b.
+    ``w`` is ``(n_features,)``, ``b`` a float, ``X`` ``(n_movies, n_features)``, ``y`` and ``r``
+    ``(n_movies,)`` (the user's columns of ``Y`` and ``R``). Diagnoses: the 1/2 dropped,
+    divided by n_movies or not at all instead of m(j), unrated entries summed, regularization
+    missing, not divided by m(j), with λ for λ/2, or on b.
     """
     cases = []
     for case in _cofi_cases():
         X, W, b, Y, R, lam = case.args
         j = int(np.argmax(R.sum(axis=0)))  # the user with most ratings (Alice on the toy table)
         args = (W[j].copy(), float(b[0, j]), X, Y[:, j].copy(), R[:, j].copy(), lam)
-        label = case.label.replace("(", f"(user {j}, ", 1)
+        label = case.label.replace("(", f"(user j={j}, ", 1)
         cases.append(Case(label, args, {**case.fields, "m": int(R[:, j].sum())}))
     _run("user_cost", fn, user_cost, cases, mk.USER_COST,
          hint="J = 1/(2m) Σ_{i: r(i)=1} (w · x(i) + b - y(i))² + λ/(2m) Σ_k w_k², m = r.sum().")
@@ -159,7 +178,7 @@ def check_cofi_gradients(fn: Callable) -> None:
     unrated entries not masked, ``db`` regularized, the sign of the error flipped.
     """
     _run("cofi_gradients", fn, cofi_gradients, _cofi_cases(), mk.COFI_GRADIENTS, parts=GRADS,
-         hint="With E = R ⊙ (X Wᵀ + b - Y): dX = E W + λX, dW = Eᵀ X + λW, db = column sums of E.")
+         hint="E = R ⊙ (X Wᵀ + b - Y), dX = E W + λX, dW = Eᵀ X + λW, db = the column sums of E.")
 
 
 def check_sigmoid(fn: Callable) -> None:
@@ -201,11 +220,9 @@ def check_normalize_ratings(fn: Callable) -> None:
         dims = {"n_movies": n_m, "n_users": n_u}
         cases.append(Case(f"random ratings (seed {seed}: {n_m} movies x {n_u} users)", (Y, R),
                           {**dims, "dims": dims}))
-    run_check("normalize_ratings", fn, normalize_ratings, cases,
-              [mk.RETURNED_NONE, *mk.NORMALIZE_SHAPES, *mk.shape_mistakes(("Ynorm", "mu")),
-               *mk.NORMALIZE], parts=("Ynorm", "mu"),
-              hint="mu = (Y * R).sum(axis=1, keepdims=True) / R.sum(axis=1, keepdims=True); "
-                   "Ynorm = (Y - mu) * R.")
+    _run("normalize_ratings", fn, normalize_ratings, cases, [*mk.NORMALIZE_SHAPES, *mk.NORMALIZE],
+         parts=("Ynorm", "mu"), hint="mu = (Y * R).sum(axis=1, keepdims=True) / "
+                                     "R.sum(axis=1, keepdims=True), Ynorm = (Y - mu) * R.")
 
 
 def check_gradient_descent_step(fn: Callable) -> None:
@@ -216,5 +233,5 @@ def check_gradient_descent_step(fn: Callable) -> None:
     """
     cases = _cofi_cases(alphas=(0.01, 0.05, 0.1, 0.02))
     _run("gradient_descent_step", fn, mk.gd_step, cases, mk.GD_STEP, parts=("X", "W", "b"),
-         hint="X - alpha * dX, W - alpha * dW, b - alpha * db with the gradients of J(w, b, x).")
+         hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.")
 

@@ -1,0 +1,447 @@
+"""The exercise checks: the reference solution passes, each plausible mistake gets its message.
+
+The wrong implementations below are written the way a learner would write them (plain NumPy),
+not with the checks' own wrong variants, so they test the diagnoses independently.
+"""
+
+import doctest
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from recsys_utils import checks
+from recsys_utils.binary_labels import binary_cost, binary_cost_loop, sigmoid
+from recsys_utils.cofi_cost import (
+    cofi_cost,
+    cofi_cost_loop,
+    cofi_gradients,
+    cofi_gradients_loop,
+    predict,
+    user_cost,
+)
+from recsys_utils.normalization import normalize_ratings
+
+
+def rejects(pattern):
+    """The check must raise AssertionError whose message matches ``pattern``."""
+    return pytest.raises(AssertionError, match=pattern)
+
+
+def passes(check, fn, capsys, name, n=4):
+    check(fn)
+    assert capsys.readouterr().out == f"✓ {name}: all {n} checks passed\n"
+
+
+# ----------------------------------------------------------------------------- check_close
+def test_check_close_passes_the_lectures_prediction(capsys):
+    # w(1) . x(3) + b(1) = 5 * 0.99 + 0 * 0 + 0 = 4.95
+    checks.check_close("w·x + b", np.dot([5, 0], [0.99, 0]) + 0, 4.95)
+    assert capsys.readouterr().out == "✓ w·x + b = 4.95\n"
+
+
+def test_check_close_names_value_and_difference():
+    with pytest.raises(AssertionError, match=r"prediction: largest difference 0\.45\n  expected: 4\.95\n  got:      4\.5"):
+        checks.check_close("prediction", 4.5, 4.95)
+
+
+def test_check_close_names_both_shapes():
+    with pytest.raises(AssertionError, match=r"mu: expected shape \(5, 1\), got shape \(5,\)"):
+        checks.check_close("mu", np.ones(5), np.ones((5, 1)))
+
+
+def test_check_close_points_at_the_worst_entry():
+    with pytest.raises(AssertionError, match=r"at index \(1, 0\)"):
+        checks.check_close("Ynorm", np.array([[1.0, 2.0], [3.5, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]))
+
+
+# ----------------------------------------------------------------------------- predict
+def test_predict_accepts_the_reference(capsys):
+    passes(checks.check_predict, predict, capsys, "predict")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (lambda w, x, b: np.dot(w, x), r"the bias b is missing"),
+    (lambda w, x, b: w * x + b, r"w \* x multiplies element by element"),
+    (lambda w, x, b: np.dot(w, x) - b, r"you subtracted b"),
+    (lambda w, x, b: print(np.dot(w, x) + b), r"returned None: did you forget the `return`"),
+])
+def test_predict_names_the_mistake(wrong, pattern):
+    with rejects(pattern):
+        checks.check_predict(wrong)
+
+
+# ----------------------------------------------------------------------------- user_cost
+def user_cost_no_half(w, b, X, y, r, lambda_):
+    m = r.sum()
+    return np.sum(((X @ w + b - y) * r) ** 2) / m + lambda_ / m * np.sum(w**2)
+
+
+def user_cost_by_n_movies(w, b, X, y, r, lambda_):
+    n = len(y)
+    return np.sum(((X @ w + b - y) * r) ** 2) / (2 * n) + lambda_ / (2 * n) * np.sum(w**2)
+
+
+def user_cost_unmasked(w, b, X, y, r, lambda_):
+    m = r.sum()
+    return np.sum((X @ w + b - y) ** 2) / (2 * m) + lambda_ / (2 * m) * np.sum(w**2)
+
+
+def user_cost_unregularized(w, b, X, y, r, lambda_):
+    return np.sum(((X @ w + b - y) * r) ** 2) / (2 * r.sum())
+
+
+def user_cost_regularizes_b(w, b, X, y, r, lambda_):
+    m = r.sum()
+    return np.sum(((X @ w + b - y) * r) ** 2) / (2 * m) + lambda_ / (2 * m) * (np.sum(w**2) + b**2)
+
+
+def test_user_cost_accepts_the_reference(capsys):
+    passes(checks.check_user_cost, user_cost, capsys, "user_cost")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (user_cost_no_half, r"exactly twice the expected value: did you drop the 1/2\?"),
+    (user_cost_by_n_movies, r"divided by the number of movies n_m = 5 instead of m\(j\) = 4"),
+    (user_cost_unmasked, r"you summed over unrated entries: multiply the errors by r"),
+    (user_cost_unregularized, r"regularization term .* is missing"),
+    (user_cost_regularizes_b, r"you regularized b"),
+])
+def test_user_cost_names_the_mistake(wrong, pattern):
+    with rejects(pattern):
+        checks.check_user_cost(wrong)
+
+
+def test_user_cost_message_shows_the_toy_numbers():
+    # Alice (w = [5, 0], b = 0, lambda_ = 1) rated 4 movies, m = 4; errors 0.5, 0, 0.5, 0.
+    # J = (0.25 + 0.25) / (2 * 4) + 1 * (25 + 0) / (2 * 4) = 0.0625 + 3.125 = 3.1875;
+    # dividing by n_movies = 5 instead gives (0.5 + 25) / 10 = 2.55.
+    with pytest.raises(AssertionError, match=r"(?s)toy table \(user j=0.*expected: 3\.1875\n  got:      2\.55"):
+        checks.check_user_cost(user_cost_by_n_movies)
+
+
+# ----------------------------------------------------------------------------- cofi_cost
+def cost_no_half(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return np.sum(E**2) + lambda_ * (np.sum(W**2) + np.sum(X**2))
+
+
+def cost_unmasked(X, W, b, Y, R, lambda_):
+    E = X @ W.T + b - Y
+    return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+
+
+def cost_unregularized(X, W, b, Y, R, lambda_):
+    return 0.5 * np.sum(((X @ W.T + b - Y) * R) ** 2)
+
+
+def cost_only_W(X, W, b, Y, R, lambda_):
+    return 0.5 * np.sum(((X @ W.T + b - Y) * R) ** 2) + lambda_ / 2 * np.sum(W**2)
+
+
+def cost_regularizes_b(X, W, b, Y, R, lambda_):
+    return cofi_cost(X, W, b, Y, R, lambda_) + lambda_ / 2 * np.sum(b**2)
+
+
+def cost_full_lambda(X, W, b, Y, R, lambda_):
+    return 0.5 * np.sum(((X @ W.T + b - Y) * R) ** 2) + lambda_ * (np.sum(W**2) + np.sum(X**2))
+
+
+def cost_array(X, W, b, Y, R, lambda_):
+    return 0.5 * ((X @ W.T + b - Y) * R) ** 2 + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+
+
+def cost_mean(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return 0.5 * np.sum(E**2) / R.sum() + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+
+
+@pytest.mark.parametrize("reference", [cofi_cost, cofi_cost_loop])
+def test_cofi_cost_accepts_loop_and_vectorized_references(reference, capsys):
+    passes(checks.check_cofi_cost, reference, capsys, "cofi_cost")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (cost_no_half, r"exactly twice the expected value: did you drop the 1/2\?"),
+    (cost_unmasked, r"you summed over unrated entries: multiply the error matrix by R"),
+    (cost_unregularized, r"the regularization term is missing"),
+    (cost_only_W, r"only W is regularized"),
+    (cost_regularizes_b, r"you regularized b"),
+    (cost_full_lambda, r"uses λ where the formula has λ/2"),
+    (cost_array, r"should be a single number, but your function returned an array of shape \(5, 4\)"),
+    (cost_mean, r"you averaged instead of summing"),
+])
+def test_cofi_cost_names_the_mistake(wrong, pattern):
+    with rejects(pattern):
+        checks.check_cofi_cost(wrong)
+
+
+def test_cofi_cost_message_shows_the_toy_numbers():
+    # Toy table, lecture W, b = 0, lambda_ = 1. Squared errors over the rated cells:
+    # Alice 0.25 + 0 + 0.25 + 0 = 0.5; Bob 0.25 + 0.95² + 0.25 + 0 = 1.4025; Carol 0 + 0 + 0 + 0.25;
+    # Dave 0 + 0.05² + 1 = 1.0025; sum 3.155, halved 1.5775. Regularization (1/2)(ΣW² + ΣX²) =
+    # (100 + 4.6102) / 2 = 52.3051. J = 53.8826; dropping the 1/2 gives 107.765.
+    with pytest.raises(AssertionError, match=r"(?s)toy table.*expected: 53\.8826\n  got:      107\.765"):
+        checks.check_cofi_cost(cost_no_half)
+
+
+# ----------------------------------------------------------------------------- cofi_gradients
+def grads_transposed_dW(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, X.T @ E + lambda_ * W.T, E.sum(axis=0, keepdims=True)
+
+
+def grads_wrong_order(X, W, b, Y, R, lambda_):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return dW, dX, db
+
+
+def grads_unregularized(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return E @ W, E.T @ X, E.sum(axis=0, keepdims=True)
+
+
+def grads_unmasked(X, W, b, Y, R, lambda_):
+    E = X @ W.T + b - Y
+    return E @ W + lambda_ * X, E.T @ X + lambda_ * W, E.sum(axis=0, keepdims=True)
+
+
+def grads_regularize_b(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, E.T @ X + lambda_ * W, E.sum(axis=0, keepdims=True) + lambda_ * b
+
+
+def grads_dW_unregularized_only(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, E.T @ X, E.sum(axis=0, keepdims=True)
+
+
+@pytest.mark.parametrize("reference", [cofi_gradients, cofi_gradients_loop])
+def test_cofi_gradients_accepts_the_references(reference, capsys):
+    passes(checks.check_cofi_gradients, reference, capsys, "cofi_gradients")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (grads_transposed_dW, r"dW has shape \(n_features, n_users\) = \(2, 4\) but should be "
+                          r"\(n_users, n_features\) = \(4, 2\): did you transpose\?"),
+    (grads_wrong_order, r"wrong order: return dX, dW, db; yours look like \(dW, dX, db\)"),
+    (grads_unregularized, r"regularization term is missing from dX and dW"),
+    (grads_dW_unregularized_only, r"regularization term is missing from dW:"),
+    (grads_unmasked, r"unrated entries are not masked in dX and dW and db"),
+    (grads_regularize_b, r"db has a regularization term"),
+])
+def test_cofi_gradients_names_the_mistake(wrong, pattern):
+    with rejects(pattern):
+        checks.check_cofi_gradients(wrong)
+
+
+# ----------------------------------------------------------------------------- sigmoid
+def test_sigmoid_accepts_the_reference_and_the_textbook_form(capsys):
+    passes(checks.check_sigmoid, sigmoid, capsys, "sigmoid")
+    with np.errstate(over="ignore"):  # e^1000 overflows to inf, and 1 / (1 + inf) is exactly 0
+        passes(checks.check_sigmoid, lambda z: 1 / (1 + np.exp(-z)), capsys, "sigmoid")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (lambda z: 1 / (1 + np.exp(z)), r"the sign of z is flipped"),
+    (lambda z: np.exp(z) / (1 + np.exp(z)), r"NaN or inf, .*np\.exp overflows"),
+    (lambda z: 1 / 1 + np.exp(-z), r"missing parentheses"),
+    (lambda z: np.sum(1 / (1 + np.exp(-np.clip(z, -500, 500)))), r"same shape as z, \(13,\)"),
+])
+def test_sigmoid_names_the_mistake(wrong, pattern):
+    with np.errstate(all="ignore"), rejects(pattern):
+        checks.check_sigmoid(wrong)
+
+
+def test_sigmoid_with_math_exp_gets_a_hint():
+    with pytest.raises(AssertionError, match=r"raised TypeError.*\n.*\n  Hint: math\.exp .* use np\.exp"):
+        checks.check_sigmoid(lambda z: 1 / (1 + math.exp(-z)))
+
+
+# ----------------------------------------------------------------------------- binary_cost
+def _reg(W, X, lambda_):
+    return lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+
+
+def bce_naive(X, W, b, Y, R, lambda_):
+    f = 1 / (1 + np.exp(-(X @ W.T + b)))
+    return np.sum((-Y * np.log(f) - (1 - Y) * np.log(1 - f)) * R) + _reg(W, X, lambda_)
+
+
+def bce_clipped(X, W, b, Y, R, lambda_):
+    f = np.clip(1 / (1 + np.exp(-(X @ W.T + b))), 1e-15, 1 - 1e-15)
+    return np.sum((-Y * np.log(f) - (1 - Y) * np.log(1 - f)) * R) + _reg(W, X, lambda_)
+
+
+def bce_squared(X, W, b, Y, R, lambda_):
+    return 0.5 * np.sum(((sigmoid(X @ W.T + b) - Y) * R) ** 2) + _reg(W, X, lambda_)
+
+
+def bce_unmasked(X, W, b, Y, R, lambda_):
+    Z = X @ W.T + b
+    return np.sum(np.logaddexp(0, Z) - Y * Z) + _reg(W, X, lambda_)
+
+
+def bce_unregularized(X, W, b, Y, R, lambda_):
+    Z = X @ W.T + b
+    return np.sum((np.logaddexp(0, Z) - Y * Z) * R)
+
+
+def bce_swapped(X, W, b, Y, R, lambda_):
+    Z = X @ W.T + b
+    return np.sum((np.logaddexp(0, Z) - (1 - Y) * Z) * R) + _reg(W, X, lambda_)
+
+
+def bce_mean(X, W, b, Y, R, lambda_):  # like Keras' BinaryCrossentropy, whose default is the mean
+    Z = X @ W.T + b
+    return np.sum((np.logaddexp(0, Z) - Y * Z) * R) / R.sum() + _reg(W, X, lambda_)
+
+
+@pytest.mark.parametrize("reference", [binary_cost, binary_cost_loop])
+def test_binary_cost_accepts_the_references(reference, capsys):
+    passes(checks.check_binary_cost, reference, capsys, "binary_cost")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (bce_naive, r"for logits as large as \|z\| = \d+: g\(z\) rounds to exactly 0 or 1"),
+    (bce_clipped, r"correct for moderate logits but not when \|z\| reaches \d+"),
+    (bce_squared, r"this is the squared-error cost"),
+    (bce_unmasked, r"never shown \(R = 0\): multiply the loss by R"),
+    (bce_unregularized, r"the regularization term is missing"),
+    (bce_swapped, r"the labels are swapped"),
+    (bce_mean, r"you averaged instead of summing"),
+])
+def test_binary_cost_names_the_mistake(wrong, pattern):
+    with np.errstate(all="ignore"), rejects(pattern):
+        checks.check_binary_cost(wrong)
+
+
+# ----------------------------------------------------------------------------- normalize_ratings
+def normalize_over_all(Y, R):
+    mu = Y.mean(axis=1, keepdims=True)
+    return (Y - mu) * R, mu
+
+
+def normalize_unmasked(Y, R):
+    mu = (Y * R).sum(axis=1, keepdims=True) / R.sum(axis=1, keepdims=True)
+    return Y - mu, mu
+
+
+def normalize_flat_mu(Y, R):
+    mu = (Y * R).sum(axis=1) / R.sum(axis=1)
+    return (Y - mu) * R, mu
+
+
+def normalize_over_users(Y, R):
+    mu = (Y * R).sum(axis=0, keepdims=True) / (R.sum(axis=0, keepdims=True) + 1e-12)
+    return (Y - mu) * R, mu
+
+
+def normalize_course_lab(Y, R):  # the course lab's normalizeRatings: accepted
+    Ymean = (np.sum(Y * R, axis=1) / (np.sum(R, axis=1) + 1e-12)).reshape(-1, 1)
+    return Y - np.multiply(Ymean, R), Ymean
+
+
+@pytest.mark.parametrize("reference", [normalize_ratings, normalize_course_lab])
+def test_normalize_ratings_accepts_the_references(reference, capsys):
+    passes(checks.check_normalize_ratings, reference, capsys, "normalize_ratings")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    # Eve's matrix, averaged over all 5 columns: [10/5, 5/5, 4/5, 9/5, 5/5] = [2, 1, 0.8, 1.8, 1]
+    (normalize_over_all, r"mu = \[2, 1, 0\.8, 1\.8, 1\]: you averaged over unrated entries too"),
+    (normalize_unmasked, r"Ynorm is -mu at the unrated entries"),
+    (normalize_flat_mu, r"mu has shape \(5,\) but should be a column, \(n_movies, 1\) = \(5, 1\)"),
+    (normalize_over_users, r"mu looks like each user's mean \(axis=0\)"),
+    (lambda Y, R: normalize_ratings(Y, R)[::-1], r"wrong order: return Ynorm, mu"),
+])
+def test_normalize_ratings_names_the_mistake(wrong, pattern):
+    with np.errstate(all="ignore"), rejects(pattern):
+        checks.check_normalize_ratings(wrong)
+
+
+# ----------------------------------------------------------------------------- gradient step
+def step(X, W, b, Y, R, lambda_, alpha):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return X - alpha * dX, W - alpha * dW, b - alpha * db
+
+
+def step_uphill(X, W, b, Y, R, lambda_, alpha):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return X + alpha * dX, W + alpha * dW, b + alpha * db
+
+
+def step_no_alpha(X, W, b, Y, R, lambda_, alpha):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return X - dX, W - dW, b - db
+
+
+def step_regularizes_b(X, W, b, Y, R, lambda_, alpha):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return X - alpha * dX, W - alpha * dW, b - alpha * (db + lambda_ * b)
+
+
+def step_forgets_X(X, W, b, Y, R, lambda_, alpha):
+    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    return X, W - alpha * dW, b - alpha * db
+
+
+def test_gradient_descent_step_accepts_the_reference(capsys):
+    passes(checks.check_gradient_descent_step, step, capsys, "gradient_descent_step")
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (step_uphill, r"you moved uphill"),
+    (step_no_alpha, r"the learning rate is missing"),
+    (step_regularizes_b, r"b was updated with a regularization term"),
+    (step_forgets_X, r"X did not change"),
+])
+def test_gradient_descent_step_names_the_mistake(wrong, pattern):
+    with rejects(pattern):
+        checks.check_gradient_descent_step(wrong)
+
+
+# ----------------------------------------------------------------------------- any check
+def test_a_wrong_value_is_reported_before_a_later_exception():
+    # A flat mu broadcasts silently on the square Eve matrix and raises on the others.
+    with pytest.raises(AssertionError, match=r"(?s)mu has shape \(5,\).*It also raised ValueError on random"):
+        checks.check_normalize_ratings(normalize_flat_mu)
+
+
+def test_a_function_that_raises_is_reported_with_its_exception():
+    def broken(X, W, b, Y, R, lambda_):
+        return np.sum((X @ W + b - Y) * R)  # W not transposed: matmul shape error
+
+    with pytest.raises(AssertionError, match=r"cofi_cost: your function raised ValueError: matmul.*"
+                                             r"\n  when called on the lecture's toy table") as info:
+        checks.check_cofi_cost(broken)
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_an_unknown_mistake_still_shows_expected_and_got():
+    with pytest.raises(AssertionError, match=r"(?s)does not match any of the usual mistakes; compare .*formula.*expected: 53\.8826"):
+        checks.check_cofi_cost(lambda X, W, b, Y, R, lambda_: 42.0)
+
+
+def test_float32_code_passes(capsys):
+    def cost32(X, W, b, Y, R, lambda_):
+        return cofi_cost(*(np.float32(a) for a in (X, W, b, Y, R)), lambda_)
+
+    passes(checks.check_cofi_cost, cost32, capsys, "cofi_cost")
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(checks, raise_on_error=True).attempted >= 2
+
+
+def test_passing_the_result_instead_of_the_function_is_a_type_error():
+    with pytest.raises(TypeError, match=r"expects your function itself, e\.g\. check_cofi_cost\(my_function\)"):
+        checks.check_cofi_cost(53.88)
+
+
+def test_checks_never_import_tensorflow():
+    code = ("import sys; from recsys_utils import checks; from recsys_utils.binary_labels import binary_cost;"
+            "checks.check_binary_cost(binary_cost); assert 'tensorflow' not in sys.modules, 'imported TF'")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
