@@ -259,11 +259,11 @@ def load_movielens(
     ----------
     path : str or path-like, optional
         A folder holding ``ratings.csv`` and ``movies.csv``, or a folder holding
-        ``ml-latest-small/`` or ``ml-latest-small.zip``, or that zip file. When given, only
-        this place is used.
+        ``ml-latest-small/`` or ``ml-latest-small.zip``, or that zip file. When ``path`` (or
+        else ``$RECSYS_DATA``) is given, only that place is used: no cache, no download.
     download : bool, default True
-        If no local copy is found (``path``, ``$RECSYS_DATA``, the cache), download the
-        archive from GroupLens into the cache. ``False`` never touches the network.
+        If the cache has no verified copy, download the archive from GroupLens into the
+        cache (`recsys_utils.download.download_movielens`). ``False`` never uses the network.
     url : str, optional
         Where to download from; default `MOVIELENS_URL` (GroupLens). For mirrors and tests.
     checksums : mapping of str to str, optional
@@ -308,12 +308,27 @@ def load_movielens(
         return MovieLens(*_read_verified(source, checksums), source=source, origin=origin)
 
     cache = movielens_cache_dir()
-    for source in (cache / DATASET, cache / f"{DATASET}.zip"):
-        if source.exists():
-            return MovieLens(*_read_verified(source, checksums), source=source, origin="cache")
-    raise DataNotFoundError(
-        f"MovieLens {DATASET} not found. Looked in: RECSYS_DATA (not set), the cache "
-        f"{cache / DATASET} and {cache / (DATASET + '.zip')}. Download {MOVIELENS_URL} by "
-        f"hand and unzip it into {cache} (or set RECSYS_CACHE to move the cache), or set "
-        f"RECSYS_DATA to a folder holding {DATASET}/ or {DATASET}.zip"
-    )
+    folder, archive = cache / DATASET, cache / f"{DATASET}.zip"
+    if archive.is_file() and not folder.exists():  # a zip put there by hand
+        return MovieLens(*_read_verified(archive, checksums), source=archive, origin="cache")
+    if folder.exists():
+        try:
+            return MovieLens(*_read_verified(folder, checksums), source=folder, origin="cache")
+        except (ChecksumError, DataNotFoundError) as exc:
+            if not download:
+                raise type(exc)(
+                    f"the cached copy in {folder} is damaged or incomplete: {exc}\n"
+                    "Call load_movielens(download=True) to replace it with a fresh download."
+                ) from exc
+            # Damaged (e.g. by a crash while copying): a verified download replaces it.
+    if not download:
+        raise DataNotFoundError(
+            f"MovieLens {DATASET} not found, and download=False. Looked in: RECSYS_DATA "
+            f"(not set), the cache {folder} and {archive}. Download {MOVIELENS_URL} by hand "
+            f"and unzip it into {cache} (or set RECSYS_CACHE to move the cache), or set "
+            f"RECSYS_DATA to a folder holding {DATASET}/ or {DATASET}.zip"
+        )
+    from recsys_utils.download import download_movielens
+
+    folder = download_movielens(cache, url=url or MOVIELENS_URL, checksums=checksums)
+    return MovieLens(*_read_verified(folder, checksums), source=folder, origin="download")

@@ -8,7 +8,6 @@ synthetic copy in MovieLens' layout, with its own checksums, in ``tmp_path``.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import zipfile
 from pathlib import Path
@@ -50,14 +49,6 @@ def make_zip(path: Path, files: dict[str, bytes], prefix: str = "ml-latest-small
         for name, data in files.items():
             zf.writestr(prefix + name, data)
     return path
-
-
-def zip_bytes(files: dict[str, bytes], prefix: str = "ml-latest-small/") -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(prefix + name, data)
-    return buf.getvalue()
 
 
 @pytest.fixture

@@ -100,7 +100,8 @@ def test_maps_reused_across_splits(small):
 
 
 def test_unknown_ids_are_refused(small):
-    with pytest.raises(ValueError, match=r"1 movieId value\(s\) that are not in movies, e.g. \[8\]"):
+    unknown = r"1 movieId value\(s\) that are not in movies, e.g. \[8\]"
+    with pytest.raises(ValueError, match=unknown):
         ratings_to_matrices(small, movies=[1, 3])
     with pytest.raises(ValueError, match="more than once"):
         ratings_to_matrices(small, movies=[1, 3, 8, 3])
@@ -128,7 +129,8 @@ def test_empty(small):
 def test_nan(small, col):
     small[col] = small[col].astype(float)
     small.loc[3, col] = np.nan
-    with pytest.raises(ValueError, match=rf"ratings\['{col}'\] has 1 missing value\(s\) \(NaN\), the first in row 3"):
+    message = rf"ratings\['{col}'\] has 1 missing value\(s\) \(NaN\), the first in row 3"
+    with pytest.raises(ValueError, match=message):
         ratings_to_matrices(small)
 
 
@@ -140,7 +142,8 @@ def test_infinite_rating(small):
 
 def test_out_of_scale(small):
     small.loc[1, "rating"] = 7.0
-    with pytest.raises(ValueError, match=r"1 value\(s\) outside the scale \[0.5, 5\], the first 7 by userId=7 for movieId=3"):
+    message = r"1 value\(s\) outside the scale \[0.5, 5\], the first 7 by userId=7 for movieId=3"
+    with pytest.raises(ValueError, match=message):
         ratings_to_matrices(small)
     # 0 stars is fine on the toy scale but not on MovieLens'.
     small.loc[1, "rating"] = 0.0
@@ -165,7 +168,8 @@ def test_non_numeric_rating(small):
 
 def test_duplicate_pairs(small):
     doubled = pd.concat([small, small.iloc[[2]]], ignore_index=True)
-    with pytest.raises(ValueError, match=r"2 rows for repeated \(userId, movieId\) pairs, e.g. \(7, 1\).*drop_duplicates"):
+    message = r"2 rows for repeated \(userId, movieId\) pairs, e.g. \(7, 1\).*drop_duplicates"
+    with pytest.raises(ValueError, match=message):
         ratings_to_matrices(doubled)
 
 
@@ -223,7 +227,7 @@ def test_split_random_bad_fractions(kwargs, error):
 
 def test_split_by_time_by_hand(small):
     # user 7: t=10 (movie 1), 50 (3), 60 (8) -> test movie 8, validation movie 3
-    # user 9: t=100 (3), 200 (8)             -> test movie 8, validation shortened to keep 1 in train
+    # user 9: t=100 (3), 200 (8)             -> test movie 8; no validation (keeps 1 in train)
     train, validation, test = split_by_time(small, n_test=1, n_validation=1)
     assert sorted(zip(test.userId, test.movieId)) == [(7, 8), (9, 8)]
     assert sorted(zip(validation.userId, validation.movieId)) == [(7, 3)]
@@ -276,7 +280,8 @@ def test_binarize_toy_gives_the_lecture_table():
     toy, binary = load_toy_ratings(), load_toy_binary()
     np.testing.assert_array_equal(binarize(toy.Y, 4.0, R=toy.R), binary.Y)
     labels = binarize(toy_long(), 4.0, rating_col="stars")
-    m = ratings_to_matrices(labels, movies=list(toy.movies), users=list(toy.users), **dict(TOY_KW, scale=(0, 1)))
+    kw = dict(TOY_KW, scale=(0, 1), movies=list(toy.movies), users=list(toy.users))
+    m = ratings_to_matrices(labels, **kw)
     np.testing.assert_array_equal(m.Y, binary.Y)
     np.testing.assert_array_equal(m.R, binary.R)
 
