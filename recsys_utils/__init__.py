@@ -49,9 +49,12 @@ _LAZY = {
     "toy": ("ToyRatings", "ToyFeatures", "load_toy_ratings", "load_toy_features",
             "load_toy_binary", "load_toy_mean_normalization"),
     "movielens": ("MovieLens", "load_movielens", "movielens_cache_dir"),
+    "ratings": ("ratings_to_matrices", "ratings_to_triples", "split_random", "split_by_time",
+                "binarize"),
+    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
-_SUBMODULES = {"toy", "movielens", "ratings", "checks", "validation", "training", "metrics"}
+_SUBMODULES = {"toy", "movielens", "download", "ratings", "checks", "validation", "training", "metrics"}
 
 
 def __getattr__(name: str) -> Any:
