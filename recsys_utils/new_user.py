@@ -1,0 +1,195 @@
+"""Recommendations for a new user without retraining (lecture: "Mean normalization").
+
+Once collaborative filtering has learned the movie features ``X`` (on mean-normalized
+ratings, with movie means ``mu``), a newcomer who rates a handful of movies needs only her
+own ``w`` and ``b``. With ``X`` held fixed, that is the lecture's per-user problem "to learn
+:math:`w^{(j)}, b^{(j)}` for user *j*" — plain regularized linear regression on the movies she
+rated — and it has a closed form: one ``(n + 1) x (n + 1)`` linear solve, milliseconds
+where retraining would take seconds.
+
+A user who has rated nothing (the lecture's Eve) gets ``w = 0``, ``b = 0`` and is predicted
+``mu``: each movie's mean rating.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .validation import as_matrix, check_lambda
+
+__all__ = ["new_user_cost", "fit_new_user", "predict_new_user", "recommend_for_new_user"]
+
+
+def _check_inputs(X: Any, mu: Any, item_idx: Any, ratings: Any) -> tuple[np.ndarray, ...]:
+    """Validate ``X`` (n_movies, n), ``mu`` (n_movies, 1) and the new user's ratings."""
+    X = as_matrix("X", X)
+    mu = as_matrix("mu", mu, ndim=np.ndim(mu))
+    if mu.shape != (X.shape[0], 1):
+        raise ValueError(f"mu has shape {mu.shape} but X has shape {X.shape}; mu must be "
+                         f"(n_movies, 1) = ({X.shape[0]}, 1) (reshape with mu.reshape(-1, 1))")
+    idx = np.asarray(item_idx)
+    if idx.ndim != 1:
+        raise ValueError(f"item_idx must be 1-dimensional, got shape {idx.shape}")
+    if idx.size and not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"item_idx must hold integer row indices of X, got dtype {idx.dtype}")
+    idx = idx.astype(np.int64)
+    y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
+    if y.shape != idx.shape:
+        raise ValueError(f"ratings has shape {y.shape} but item_idx has shape {idx.shape}; "
+                         "give one rating per rated movie")
+    if idx.size:
+        bad = (idx < 0) | (idx >= X.shape[0])
+        if bad.any():
+            raise ValueError(f"item_idx holds {int(idx[bad][0])}, outside the rows of X "
+                             f"(0 .. {X.shape[0] - 1})")
+        uniq, counts = np.unique(idx, return_counts=True)
+        if (counts > 1).any():
+            raise ValueError(f"item_idx lists movie row {int(uniq[counts > 1][0])} more than once; "
+                             "keep one rating per movie")
+    return X, mu, idx, y
+
+
+def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any,
+                  lambda_: float) -> float:
+    """The new user's cost with the movie features held fixed (a readable loop).
+
+    Parameters
+    ----------
+    w : array_like, shape (n_features,)
+    b : float
+    X : array_like, shape (n_movies, n_features)
+        Trained movie features.
+    mu : array_like, shape (n_movies, 1)
+        Movie means the model was trained with (subtracted from the ratings).
+    item_idx : array_like of int, shape (m,)
+        Rows of ``X`` the user rated.
+    ratings : array_like, shape (m,)
+    lambda_ : float
+
+    Notes
+    -----
+    .. math::
+        J(w, b) = \\frac12 \\sum_{i \\text{ rated}} \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
+        + \\frac{\\lambda}{2} \\lVert w \\rVert^2
+
+    Examples
+    --------
+    Eve with no ratings and ``w = 0`` costs nothing: ``new_user_cost([0, 0], 0, X, mu, [], [], 1) == 0``.
+    """
+    X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
+    w = as_matrix("w", w, ndim=1)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
+    lam = check_lambda(lambda_)
+    J = 0.0
+    for i, rating in zip(idx, y):
+        J += 0.5 * (float(w @ X[i]) + float(b) - (rating - mu[i, 0])) ** 2
+    return J + lam / 2 * float(np.sum(w**2))
+
+
+def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
+                 lambda_: float) -> tuple[np.ndarray, float]:
+    """Fit a new user's ``w`` and ``b`` against fixed movie features by one linear solve.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_movies, n_features)
+    mu : array_like, shape (n_movies, 1)
+    item_idx : array_like of int, shape (m,)
+        Rows of ``X`` the user rated, each at most once (``m`` may be 0).
+    ratings : array_like, shape (m,)
+        Her ratings, on the scale ``mu`` was computed on.
+    lambda_ : float
+        The regularization the model was trained with (``b`` is not regularized).
+
+    Returns
+    -------
+    w : ndarray, shape (n_features,)
+    b : float
+
+    Notes
+    -----
+    Minimises :func:`new_user_cost`. With :math:`A = [X_r \\; 1]` (the rated rows of ``X``
+    plus a column of ones, shape ``(m, n + 1)``), :math:`t = y - \\mu_r` and
+    :math:`D = \\mathrm{diag}(1, \\dots, 1, 0)` (no penalty on ``b``), setting the gradient to
+    zero gives the normal equations
+
+    .. math:: (A^T A + \\lambda D) \\begin{bmatrix} w \\\\ b \\end{bmatrix} = A^T t,
+
+    an ``(n + 1) x (n + 1)`` system with a unique solution when ``m >= 1`` and ``λ > 0``.
+    With no ratings (``m = 0``) the data says nothing: ``w = 0`` and ``b = 0`` (``b`` is free,
+    and 0 is where training leaves an unrated user), so she is predicted ``mu``. With
+    ``λ = 0`` and too few ratings the system is singular; the minimum-norm least-squares
+    solution is returned (``np.linalg.lstsq``).
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); mu = np.full((3, 1), 3.0)
+    >>> w, b = fit_new_user(X, mu, [], [], 1.0)  # Eve: nothing rated
+    >>> w.tolist(), b
+    ([0.0, 0.0], 0.0)
+    """
+    X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
+    lam = check_lambda(lambda_)
+    n = X.shape[1]
+    if idx.size == 0:
+        return np.zeros(n), 0.0
+    A = np.hstack([X[idx], np.ones((idx.size, 1))])
+    t = y - mu[idx, 0]
+    D = np.eye(n + 1)
+    D[n, n] = 0.0
+    if lam == 0:  # plain least squares: may be underdetermined, so take the minimum-norm fit
+        theta = np.linalg.lstsq(A, t, rcond=None)[0]
+    else:  # positive definite for m >= 1, λ > 0: one (n + 1) x (n + 1) solve
+        theta = np.linalg.solve(A.T @ A + lam * D, A.T @ t)
+    return theta[:n], float(theta[n])
+
+
+def predict_new_user(X: Any, mu: Any, w: Any, b: float) -> np.ndarray:
+    """Predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i` for every movie, shape ``(n_movies,)``."""
+    X, mu, _, _ = _check_inputs(X, mu, np.zeros(0, dtype=int), [])
+    w = as_matrix("w", w, ndim=1)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
+    return X @ w + float(b) + mu[:, 0]
+
+
+def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *,
+                           k: int = 10, candidates: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fit the new user (:func:`fit_new_user`) and return her top-``k`` unrated movies.
+
+    Parameters
+    ----------
+    X, mu, item_idx, ratings, lambda_
+        As in :func:`fit_new_user`.
+    k : int, default 10
+    candidates : array_like of bool, shape (n_movies,), optional
+        Movies allowed in the list (e.g. those with at least 20 ratings, whose mean is more
+        than one person's opinion). Default: all. Movies she rated are always excluded.
+
+    Returns
+    -------
+    top : ndarray of int, shape (min(k, n_allowed),)
+        Rows of ``X``, best first (ties broken by the lower row).
+    scores : ndarray, shape (len(top),)
+        Their predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i`.
+    """
+    X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    allowed = np.ones(X.shape[0], dtype=bool)
+    if candidates is not None:
+        c = np.asarray(candidates)
+        if c.dtype != bool or c.shape != (X.shape[0],):
+            raise ValueError(f"candidates must be a boolean mask of shape ({X.shape[0]},), "
+                             f"got dtype {c.dtype} and shape {c.shape}")
+        allowed &= c
+    allowed[idx] = False
+    w, b = fit_new_user(X, mu, idx, y, lambda_)
+    pred = predict_new_user(X, mu, w, b)
+    rows = np.flatnonzero(allowed)
+    order = np.lexsort((rows, -pred[rows]))[:k]  # highest score first, then lower row
+    top = rows[order]
+    return top, pred[top]
