@@ -1,0 +1,154 @@
+"""Tests for recsys_utils.explorer: tracked training, cold-movie fallback, the widget's callbacks."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+pytest.importorskip("ipywidgets")
+
+from recsys_utils import explorer as ex  # noqa: E402
+from recsys_utils.baselines import global_mean_baseline, movie_mean_baseline  # noqa: E402
+from recsys_utils.explorer import TrainingExplorer, train_tracked  # noqa: E402
+
+N_MOVIES, N_USERS = 12, 9
+COLD = 11  # movie 11 has validation ratings but no training rating
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Ratings from a rank-2 table on the 1-5 scale; 60 % of the cells rated, split 75/25."""
+    rng = np.random.default_rng(3)
+    X, W = rng.normal(size=(N_MOVIES, 2)), rng.normal(size=(N_USERS, 2))
+    full = np.clip(3.0 + X @ W.T + rng.normal(scale=0.2, size=(N_MOVIES, N_USERS)), 1, 5)
+    items, users = np.nonzero(rng.random((N_MOVIES, N_USERS)) < 0.6)
+    to_val = rng.random(items.size) < 0.25
+    to_val |= items == COLD
+    to_val[np.flatnonzero(items == COLD)[0]] = True
+    pick = lambda m: (items[m].astype(np.int32), users[m].astype(np.int32), full[items[m], users[m]])  # noqa: E731
+    return pick(~to_val), pick(to_val)
+
+
+def test_train_tracked_records_curves_at_the_right_iterations(data):
+    train, val = data
+    base = global_mean_baseline(*train, N_MOVIES, N_USERS)
+    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, track_every=5, n_features=2,
+                        lambda_=0.1, iterations=32, seed=1)
+    # every 5 iterations, and after the last one
+    np.testing.assert_array_equal(run.iterations, [5, 10, 15, 20, 25, 30, 32])
+    assert run.train_rmse.shape == run.validation_rmse.shape == (7,)
+    assert run.train_rmse[-1] < run.train_rmse[0]  # training fits the training ratings
+    assert run.model.history.shape == (32,)
+    assert run.settings["track_every"] == 5 and run.settings["n_features"] == 2
+    assert run.seconds > 0
+
+
+def test_tracked_validation_rmse_is_the_rmse_of_predict(data):
+    train, val = data
+    base = movie_mean_baseline(*train, N_MOVIES, N_USERS)
+    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, n_features=2, lambda_=1.0,
+                        iterations=40, item_bias=True, lambda_bias=1.0, seed=2)
+    p = run.predict(val[0], val[1])
+    assert run.final_validation_rmse == pytest.approx(np.sqrt(np.mean((p - val[2]) ** 2)), rel=1e-12)
+    p_tr = run.predict(train[0], train[1])
+    assert run.train_rmse[-1] == pytest.approx(np.sqrt(np.mean((p_tr - train[2]) ** 2)), rel=1e-12)
+
+
+def test_predict_adds_the_baseline_and_falls_back_for_cold_movies(data):
+    train, val = data
+    assert COLD not in train[0] and COLD in val[0]
+    base = global_mean_baseline(*train, N_MOVIES, N_USERS)
+    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, n_features=3, lambda_=0.5,
+                        iterations=20, item_bias=True, seed=3, init_std=1.0)
+    assert run.train_counts[COLD] == 0
+    items = np.array([0, COLD, COLD])
+    users = np.array([1, 1, 4])
+    raw = run.model.predict_pairs(items, users) + base.global_mean
+    # warm movie 0: w.x + b + c + mean, fallback or not
+    assert run.predict(items, users)[0] == pytest.approx(raw[0])
+    # cold movie: x and c dropped -> mean + b(j)
+    expected = base.global_mean + run.model.b[0, [1, 4]]
+    np.testing.assert_allclose(run.predict(items, users)[1:], expected)
+    np.testing.assert_allclose(run.predict(items, users, cold_fallback=False)[1:], raw[1:])
+    # a std-1 initial x(COLD) is not all gone after 20 steps: the fallback changes the number
+    assert not np.allclose(raw[1:], expected)
+
+
+def test_train_tracked_without_validation(data):
+    train, _ = data
+    base = global_mean_baseline(*train, N_MOVIES, N_USERS)
+    run = train_tracked(train, None, N_MOVIES, N_USERS, baseline=base, n_features=2, iterations=10)
+    assert run.validation_rmse.size == 0 and np.isnan(run.final_validation_rmse)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(baseline=object()), TypeError, "baseline must have a predict"),
+    (dict(track_every=0), ValueError, "track_every must be a positive integer"),
+    (dict(callback=print), TypeError, "train_tracked sets callback itself"),
+])
+def test_train_tracked_refuses_bad_input(data, kwargs, error, match):
+    train, val = data
+    args = dict(baseline=global_mean_baseline(*train, N_MOVIES, N_USERS), iterations=10)
+    with pytest.raises(error, match=match):
+        train_tracked(train, val, N_MOVIES, N_USERS, **{**args, **kwargs})
+
+
+def test_train_tracked_refuses_a_bad_train_argument(data):
+    _, val = data
+    with pytest.raises(TypeError, match="train must be"):
+        train_tracked(5, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*val, N_MOVIES, N_USERS))
+
+
+@pytest.fixture
+def explorer(data):
+    train, val = data
+    return TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+                            item_bias=True, lambda_bias=1.0, track_every=5)
+
+
+def test_button_click_trains_with_the_sliders_and_draws(explorer):
+    assert explorer.runs == [] and explorer.figure is None
+    explorer.learning_rate.value = 0.05
+    explorer.lambda_.value = 0.5
+    explorer.n_features.value = 3
+    explorer.iterations.value = 20
+    explorer.button.click()
+    assert len(explorer.runs) == 1
+    s = explorer.runs[0].settings
+    assert (s["learning_rate"], s["n_features"], s["iterations"]) == (0.05, 3, 20)
+    assert s["lambda_"] == pytest.approx(0.5) and s["item_bias"] is True
+    ax_cost, ax_rmse = explorer.figure.axes
+    assert len(ax_cost.get_lines()) == 1 and len(ax_cost.get_lines()[0].get_xdata()) == 20
+    assert len(ax_rmse.get_lines()) == 2  # train and validation
+    assert "validation RMSE" in explorer.status.value
+    assert not explorer.button.disabled
+
+
+def test_each_click_adds_a_run_and_older_runs_are_faded(explorer):
+    explorer.iterations.value = 10
+    for lam in (0.1, 1.0, 10.0, 30.0):
+        explorer.lambda_.value = lam
+        explorer.button.click()
+    assert len(explorer.runs) == 4
+    assert [round(r.settings["lambda_"], 6) for r in explorer.runs] == [0.1, 1.0, 10.0, 30.0]
+    ax_cost, ax_rmse = explorer.figure.axes
+    assert len(ax_cost.get_lines()) == 3  # keep = 3 most recent
+    alphas = [line.get_alpha() for line in ax_rmse.get_lines()]
+    assert alphas == [0.4, 0.4, 0.4, 0.4, None, None]
+    assert "λ=30" in ax_cost.get_legend().get_texts()[-1].get_text()
+
+
+def test_a_diverging_run_is_reported_not_raised(explorer, monkeypatch):
+    def diverge(*args, **kwargs):
+        raise FloatingPointError("the cost became inf at iteration 3")
+
+    monkeypatch.setattr(ex, "train_tracked", diverge)
+    explorer.button.click()
+    assert explorer.runs == []
+    assert "diverged" in explorer.status.value and "inf" in explorer.status.value
+    assert not explorer.button.disabled
+
+
+def test_settings_and_widget(explorer):
+    explorer.n_features.value = 7
+    assert explorer.settings()["n_features"] == 7
+    assert explorer.button in explorer.widget.children[1].children
