@@ -165,7 +165,7 @@ def part_b(cfg: Config) -> str:
             return _built(index, items)
 
         build, index = time_once(ivf)
-        for nprobe in (1, 8, 32):
+        for nprobe in (1, 4, 16):
             index.nprobe = nprobe
             add_row(f"IVF, faiss `IndexIVFFlat`, nlist = {nlist}, nprobe = {nprobe}", build,
                     lambda: search(index), lambda: search(index, queries[:1]), exact)

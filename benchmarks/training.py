@@ -56,6 +56,10 @@ class Triples:
                          ((self.item, other.item), (self.user, other.user), (self.y, other.y))))
 
 
+def _join(values) -> str:
+    return ", ".join(f"{v:g}" for v in values)
+
+
 def _rmse(t: Triples, pred: np.ndarray) -> float:
     import recsys_utils as ru
 
@@ -174,8 +178,8 @@ def run(cfg: Config) -> str:
         f"`ru.train_cofi_observed`, Adam learning rate {p['learning_rate']}, {p['iterations']} iterations, "
         f"seed {p['init_seed']}, float64; user and movie biases; predictions clipped to 0.5–5. "
         "Full statement in `benchmarks/training.py`.",
-        f"Grids: features {list(p['features'])} × λ {[f'{x:g}' for x in p['lambdas']]}; biases-only λ "
-        f"{[f'{x:g}' for x in p['bias_lambdas']]}.",
+        f"Grids: features {{{_join(p['features'])}}} × λ {{{_join(p['lambdas'])}}}; biases-only λ "
+        f"{{{_join(p['bias_lambdas'])}}}.",
         f"Fit time: one fit of the chosen setting on train + validation (TensorFlow tracing included), median "
         f"of {cfg.repeats}. Grid search, timed once: " + "; ".join(search_times) + ".",
         "Baselines computed in `benchmarks/training.py` (`recsys_utils.baselines` not used).",
