@@ -116,3 +116,11 @@ def test_bad_shapes_name_the_argument(toy):
         gradient_descent(X, W, b.ravel(), Y, R, 1.0, 0.01, 5)
     with pytest.raises(ValueError, match="lambda_"):
         gradient_descent(X, W, b, Y, R, -1.0, 0.01, 5)
+
+
+def test_the_exercise_check_accepts_this_step():
+    # Notebook 03's exercise is checked by ru.checks.check_gradient_descent_step; the package's
+    # step must be what that check calls right.
+    from recsys_utils.checks import check_gradient_descent_step
+
+    check_gradient_descent_step(gradient_descent_step)
