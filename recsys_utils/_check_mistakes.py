@@ -16,7 +16,6 @@ import numpy as np
 
 from ._check_engine import Mistake, Trial, close, fmt, shape_name
 from .binary_labels import sigmoid
-from .cofi_cost import cofi_gradients
 
 # ----------------------------------------------------------------------------- structure
 RETURNED_NONE = Mistake("your function returned None: did you forget the `return` statement?",
@@ -111,12 +110,6 @@ def _normalize(Y, R, *, over="rated", masked=True):
     mu = ((Y * R).sum(axis=1, keepdims=True) / R.sum(axis=1, keepdims=True) if over == "rated"
           else Y.mean(axis=1, keepdims=True))
     return ((Y - mu) * R if masked else Y - mu), mu
-
-
-def gd_step(X, W, b, Y, R, lambda_, alpha):
-    """The reference step: each parameter minus ``alpha`` times its gradient of J(w, b, x)."""
-    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
-    return X - alpha * dX, W - alpha * dW, b - alpha * db
 
 
 def _gd_step(X, W, b, Y, R, lambda_, alpha, *, sign=-1.0, use_alpha=True, **grad_knobs):

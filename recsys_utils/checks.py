@@ -29,6 +29,7 @@ from . import _check_mistakes as mk
 from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check, show
 from .binary_labels import binary_cost, sigmoid
 from .cofi_cost import cofi_cost, cofi_gradients, predict, user_cost
+from .gradient_descent import gradient_descent_step
 from .normalization import normalize_ratings
 from .toy import load_toy_binary, load_toy_features, load_toy_mean_normalization, load_toy_ratings
 
@@ -232,6 +233,6 @@ def check_gradient_descent_step(fn: Callable) -> None:
     regularization left out of the gradients, a parameter not updated, wrong order/shapes.
     """
     cases = _cofi_cases(alphas=(0.01, 0.05, 0.1, 0.02))
-    _run("gradient_descent_step", fn, mk.gd_step, cases, mk.GD_STEP, parts=("X", "W", "b"),
+    _run("gradient_descent_step", fn, gradient_descent_step, cases, mk.GD_STEP, parts=("X", "W", "b"),
          hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.")
 
