@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -35,7 +35,6 @@ class Config:
     notebooks: Sequence[str] | None = None
     timeout: int = 600  # seconds per notebook
     seed: int = 0
-    extras: dict = field(default_factory=dict)
 
 
 @dataclass

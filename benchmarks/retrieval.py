@@ -170,7 +170,7 @@ def part_b(cfg: Config) -> str:
             add_row(f"IVF, faiss `IndexIVFFlat`, nlist = {nlist}, nprobe = {nprobe}", build,
                     lambda: search(index), lambda: search(index, queries[:1]), exact)
     notes += [
-        f"Build: adding the items (HNSW: building the graph, efConstruction 40; IVF: k-means training "
+        "Build: adding the items (HNSW: building the graph, efConstruction 40; IVF: k-means training "
         "plus adding), once. Recall@10: mean over the queries of |returned ∩ exact 10| / 10.",
         f"Per query (batch): one call with all {n_queries:,} queries, divided by {n_queries:,}; median of "
         f"{cfg.repeats}. One query: a single query alone, median of {cfg.repeats} batches of back-to-back calls.",
