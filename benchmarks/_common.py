@@ -31,7 +31,7 @@ class Config:
     quick: bool = False
     repeats: int = 5
     min_time: float = 0.2  # seconds per timed batch
-    dtype: str = "float64"  # TensorFlow parameters in the cost benchmark
+    dtype: str = "float32"  # TensorFlow parameters in the cost benchmark (notebook 06 trains in float32)
     notebooks: Sequence[str] | None = None
     timeout: int = 600  # seconds per notebook
     seed: int = 0

@@ -40,8 +40,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=None, help="timed repeats per figure (default 5; --quick 2)")
     p.add_argument("--min-time", type=float, default=None,
                    help="seconds each timed batch lasts at least (default 0.2; --quick 0.01)")
-    p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
-                   help="TensorFlow parameters' dtype in the cost benchmark (default float64, like training)")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="TensorFlow parameters' dtype in the cost benchmark (default float32, as notebook 06 "
+                        "trains; NumPy is always float64)")
     p.add_argument("--notebooks", nargs="+", metavar="PATH",
                    help="notebooks to time (default notebooks/*.ipynb; --quick: a one-cell notebook)")
     p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook (default 600)")
