@@ -251,3 +251,69 @@ GD_STEP = [
     Mistake("{parts} did not change: return the updated values, e.g. X - alpha * dX",
             lambda X, W, b, *_: (X, W, b)),
 ]
+
+
+# ----------------------------------------------------------------------------- new user
+def _fit_new_user(X, mu, item_idx, ratings, lambda_, *, reg=1.0, d_zero="last", center=True,
+                  ones="last"):
+    """The new user's solve with one knob turned; ``lstsq`` so a singular λ = 0 system still solves.
+
+    ``ones``: where A's column of ones goes ("last", "first" or None); theta is always read as
+    w = theta[:n], b = theta[n]. ``d_zero``: which diagonal entry of D is 0 ("last", "first", None).
+    """
+    n, m = X.shape[1], len(item_idx)
+    if m == 0:
+        return np.zeros(n), 0.0
+    t = np.asarray(ratings, dtype=float) - (mu[item_idx, 0] if center else 0.0)
+    cols = {"last": [X[item_idx], np.ones((m, 1))], "first": [np.ones((m, 1)), X[item_idx]],
+            None: [X[item_idx]]}[ones]
+    A = np.hstack(cols)
+    d = np.ones(A.shape[1])
+    if d_zero is not None:
+        d[{"last": -1, "first": 0}[d_zero]] = 0.0
+    theta = np.linalg.lstsq(A.T @ A + reg * lambda_ * np.diag(d), A.T @ t, rcond=None)[0]
+    return theta[:n], (0.0 if ones is None else float(theta[n]))
+
+
+def _w_shape(t: Trial) -> str:
+    g, n, m = np.shape(t.got[0]), t.case.fields["n_features"], t.case.fields["m"]
+    flat = f"w has shape {g} but should be flat, (n_features,) = ({n},)"
+    if g == (1, n):
+        return f"{flat}, like one row of W taken as W[j]: return theta[:n] of a 1-D theta (or np.ravel(w))"
+    if g == (n, 1):
+        return (f"{flat}: your targets t are a column because mu[item_idx] is one, shape (m, 1) = ({m}, 1); "
+                "use mu[item_idx, 0] so that t = ratings - mu[item_idx, 0] has shape (m,) and theta is 1-D")
+    return (f"{flat}: ratings, shape (m,) = ({m},), minus mu[item_idx], shape (m, 1), broadcasts into an "
+            f"(m, m) = ({m}, {m}) matrix; use mu[item_idx, 0] so that t has shape (m,)")
+
+
+def _w_is_matrix(t: Trial) -> bool:
+    g, n = np.shape(t.got[0]), t.case.fields["n_features"]
+    return len(g) == 2 and (g[0] == n or g == (1, n))
+
+
+FIT_NEW_USER = [
+    Mistake(_w_shape, when=_w_is_matrix),
+    Mistake("w has n_features + 1 = {n_plus_1} entries: theta holds w and then b, so w = theta[:n] "
+            "and b = theta[n]", when=lambda t: np.shape(t.got[0]) == (t.case.fields["n_features"] + 1,)),
+    Mistake(lambda t: f"b should be a single number, but yours has shape {np.shape(t.got[1])}: "
+                      "return b = float(theta[n])",
+            when=lambda t: np.ndim(t.got[1]) > 0 and np.shape(t.got[0]) == np.shape(t.expected[0])),
+    Mistake("b was regularized too: D = diag(1, ..., 1, 0) has a 0 in its last entry, the one for b, "
+            "because b is not regularized", partial(_fit_new_user, d_zero=None)),
+    Mistake("the 0 in D is on the first diagonal entry, so b is regularized and w_1 is not: with "
+            "the column of ones last in A, b is theta[n], so set D[n, n] = 0",
+            partial(_fit_new_user, d_zero="first")),
+    Mistake("your A has the column of ones first, so theta[0] is b and theta[1:] is w; you took "
+            "w = theta[:n], b = theta[n]", partial(_fit_new_user, ones="first", d_zero="first")),
+    Mistake("μ was not subtracted: the model was trained on normalized ratings, so the targets are "
+            "t = ratings - mu[item_idx, 0], not the raw ratings", partial(_fit_new_user, center=False)),
+    Mistake("λ is missing: the penalty (λ/2)||w||² adds lambda_ * D to the matrix, "
+            "(A.T @ A + lambda_ * D) theta = A.T @ t", partial(_fit_new_user, reg=0.0)),
+    Mistake("the matrix has λ/2 where it needs λ: the derivative of (λ/2)||w||² is λ w, so use "
+            "A.T @ A + lambda_ * D", partial(_fit_new_user, reg=0.5)),
+    Mistake("b is missing (it came out 0): A needs a column of ones, A = [X[item_idx], 1], so that "
+            "theta[n] is b", partial(_fit_new_user, ones=None, d_zero=None)),
+    Mistake("Eve has rated nothing, so there is nothing to solve: return w = np.zeros(n_features) "
+            "and b = 0.0 when len(item_idx) == 0", when=lambda t: t.case.fields.get("eve")),
+]

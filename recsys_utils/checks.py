@@ -30,6 +30,7 @@ from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check,
 from .binary_labels import binary_cost, sigmoid
 from .cofi_cost import cofi_cost, cofi_gradients, predict, user_cost
 from .gradient_descent import gradient_descent_step
+from .new_user import fit_new_user
 from .normalization import normalize_ratings
 from .toy import load_toy_binary, load_toy_features, load_toy_mean_normalization, load_toy_ratings
 
@@ -43,6 +44,7 @@ __all__ = [
     "check_binary_cost",
     "check_normalize_ratings",
     "check_gradient_descent_step",
+    "check_fit_new_user",
 ]
 
 #: The lecture's user parameters: w(1) = w(2) = [5, 0], w(3) = w(4) = [0, 5] (b = 0).
@@ -236,3 +238,46 @@ def check_gradient_descent_step(fn: Callable) -> None:
     _run("gradient_descent_step", fn, gradient_descent_step, cases, mk.GD_STEP, parts=("X", "W", "b"),
          hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.")
 
+
+def _new_user_case(label: str, X: np.ndarray, mu: np.ndarray, rated: dict[int, float], lam: float,
+                   **extra: Any) -> Case:
+    """A new user who gave ``rated[i]`` stars to movie row ``i``, against features ``X`` and means ``mu``."""
+    idx, y = np.array(list(rated), dtype=np.int64), np.array(list(rated.values()), dtype=float)
+    n_movies, n = X.shape
+    dims = {"n_movies": n_movies, "n_features": n, "m": len(idx)}
+    ratings = f"{len(idx)} rating{'' if len(idx) == 1 else 's'}"
+    return Case(f"{label} ({n_movies} movies, {n} features, {ratings}, lambda_={lam:g})",
+                (X, mu, idx, y, lam), {**dims, "dims": dims, "n_plus_1": n + 1, "lambda_": lam, **extra})
+
+
+def check_fit_new_user(fn: Callable) -> None:
+    """Check ``fn(X, mu, item_idx, ratings, lambda_) -> (w, b)``, a new user's regularized solve.
+
+    ``w`` has shape ``(n_features,)`` and ``b`` is a float, as
+    :func:`recsys_utils.new_user.fit_new_user` returns them. The cases: the lecture's toy features
+    and ``mu`` with three ratings, Eve with none (``w = 0``, ``b = 0``), one rating ('Romance
+    forever', 4 stars: ``w = 0``, ``b = 4 - 2.5 = 1.5``), then seeded random problems. Diagnoses:
+    b regularized (or the 0 of D in the wrong place), μ not subtracted, λ missing or halved, no
+    column of ones (b stuck at 0), the ones first in A but theta read as if last, no special case
+    for no ratings, ``w`` of shape ``(1, n)``, ``(n, 1)`` or ``(n + 1,)``, ``b`` an array.
+    """
+    X = load_toy_features().X
+    mu = normalize_ratings(*load_toy_mean_normalization()[:2])[1]  # [2.5, 2.5, 2, 2.25, 1.25]
+    cases = [
+        _new_user_case("the lecture's toy features and mu, a newcomer who rated 'Love at last' 5, "
+                       "'Nonstop car chases' 1, 'Swords vs. karate' 2", X, mu,
+                       {0: 5.0, 3: 1.0, 4: 2.0}, 1.0),
+        _new_user_case("the lecture's toy features, Eve, who has rated nothing: no data, so w = 0, b = 0",
+                       X, mu, {}, 1.0, eve=True),
+        _new_user_case("the lecture's toy features, one rating: 'Romance forever', 4 stars",
+                       X, mu, {1: 4.0}, 1.0),
+    ]
+    for n_movies, n, m, lam, seed in ((9, 3, 5, 2.0, 1), (12, 4, 7, 0.5, 2), (10, 5, 8, 1.5, 3)):
+        rng = np.random.default_rng(seed)
+        X_r, mu_r = rng.normal(size=(n_movies, n)), rng.uniform(1.5, 4.5, size=(n_movies, 1))
+        idx = rng.choice(n_movies, size=m, replace=False)
+        rated = dict(zip(idx.tolist(), (rng.integers(1, 11, size=m) / 2).tolist()))
+        cases.append(_new_user_case(f"random data (seed {seed})", X_r, mu_r, rated, lam))
+    _run("fit_new_user", fn, fit_new_user, cases, mk.FIT_NEW_USER, parts=("w", "b"),
+         hint="A = [X[item_idx], 1], t = ratings - mu[item_idx, 0], D = diag(1, ..., 1, 0); solve "
+              "(A.T @ A + lambda_ * D) theta = A.T @ t; w = theta[:n], b = theta[n].")
