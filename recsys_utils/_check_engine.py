@@ -145,7 +145,8 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
 
 _EXCEPTION_HINTS = (
     ("can be converted to Python scalars",
-     "math.exp / math.log work on single numbers only: use np.exp / np.log, which work on arrays"),
+     "an array was used where a single number is needed: math.exp / math.log and float() take "
+     "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to float()"),
     ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
     ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
 )
