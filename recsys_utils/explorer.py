@@ -298,11 +298,16 @@ class TrainingExplorer:
         return fig
 
     def _show(self, fig: Any) -> None:
-        from IPython.display import display
+        """Show ``fig`` in ``output`` as a PNG (a pyplot-free Figure has no inline display of its own)."""
+        import io
 
+        from IPython.display import Image, display
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=90)
         with self.output:
             self.output.clear_output(wait=True)
-            display(fig)
+            display(Image(data=buffer.getvalue(), format="png"))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -152,3 +152,14 @@ def test_settings_and_widget(explorer):
     explorer.n_features.value = 7
     assert explorer.settings()["n_features"] == 7
     assert explorer.button in explorer.widget.children[1].children
+
+
+def test_the_figure_is_shown_as_a_png_in_the_output_widget(explorer, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    explorer.iterations.value = 10
+    explorer.button.click()
+    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
+    assert shown[0].data[:8] == b"\x89PNG\r\n\x1a\n"
