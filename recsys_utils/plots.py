@@ -116,7 +116,7 @@ def plot_rmse_bars(ax: Any, rmse: Mapping[str, float], *, highlight: Sequence[st
     ax.set_yticks(y, names)
     ax.set_xlim(0, values.max() * 1.15)
     if target is not None:
-        ax.axvline(target, color="black", linestyle=":", label=f"{target:.4f}")
+        ax.axvline(target, color="black", linestyle=":", label=f"target {target:.4f}")
         ax.legend(fontsize="small", loc="lower right")
     ax.set(title=title, xlabel="RMSE (stars)")
     return ax
