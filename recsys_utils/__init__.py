@@ -44,7 +44,8 @@ from .training import CofiModel, init_params, train_cofi, train_cofi_observed
 
 __version__ = "0.1.0"
 
-# Names served lazily from modules that import pandas (or are only needed in notebooks).
+# Names served lazily from modules that import pandas (or are only needed in notebooks),
+# listed by module; every other module is reachable as ``ru.<module>``.
 _LAZY = {
     "toy": ("ToyRatings", "ToyFeatures", "load_toy_ratings", "load_toy_features",
             "load_toy_binary", "load_toy_mean_normalization"),
@@ -52,9 +53,18 @@ _LAZY = {
     "ratings": ("ratings_to_matrices", "ratings_to_triples", "split_random", "split_by_time",
                 "binarize"),
     "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
+    "gradient_descent": ("gradient_descent", "gradient_descent_step"),
+    "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
+    "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
+    "popularity": ("item_popularity", "smoothed_item_mean"),
+    "retrieval": ("top_k", "top_k_loop", "related_items"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
-_SUBMODULES = {"toy", "movielens", "download", "ratings", "checks", "validation", "training", "metrics"}
+_SUBMODULES = {
+    "baselines", "candidates", "checks", "download", "explorer", "features", "gradient_descent",
+    "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "toy",
+    "training", "two_tower", "validation", "widgets",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -66,4 +76,11 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY_NAMES) | _SUBMODULES)
+    return sorted(set(__all__) | _SUBMODULES)
+
+
+__all__ = sorted(
+    {name for name, value in globals().items()
+     if not name.startswith("_") and callable(value) and getattr(value, "__module__", "").startswith(__name__)}
+    | set(_LAZY_NAMES)
+)
