@@ -53,7 +53,6 @@ _LAZY = {
     "ratings": ("ratings_to_matrices", "ratings_to_triples", "split_random", "split_by_time",
                 "binarize"),
     "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
-    "gradient_descent": ("gradient_descent", "gradient_descent_step"),
     "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
     "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
     "popularity": ("item_popularity", "smoothed_item_mean"),
