@@ -143,12 +143,17 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
     return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
 
 
+_INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie indices "
+               "such as item_idx for rows of X, user indices such as user_idx for rows of W and columns of b)")
 _EXCEPTION_HINTS = (
     ("can be converted to Python scalars",
      "an array was used where a single number is needed: math.exp / math.log and float() take "
      "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to float()"),
     ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
     ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
+    ("to a shape", "a shape is a tuple, and a tuple of one value needs a comma: shape=(n,); (n) is just n"),
+    ("is not in [0", _INDEX_HINT),
+    ("out of bounds for axis", _INDEX_HINT),
 )
 
 

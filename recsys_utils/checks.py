@@ -14,6 +14,8 @@ run by :mod:`recsys_utils._check_engine`. Nothing here imports TensorFlow. Shape
 series' notation: ``X`` (n_movies, n_features), ``W`` (n_users, n_features), ``b`` (1, n_users),
 ``Y`` and ``R`` (n_movies, n_users), ``mu`` (n_movies, 1).
 
+Notebook 06's checks are defined in :mod:`recsys_utils._checks_movielens` and served from here.
+
 >>> from recsys_utils.cofi_cost import cofi_cost
 >>> check_cofi_cost(cofi_cost)
 ✓ cofi_cost: all 4 checks passed
@@ -27,6 +29,7 @@ import numpy as np
 
 from . import _check_mistakes as mk
 from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check, show
+from ._checks_movielens import check_cofi_cost_observed, check_shrunk_movie_means
 from .binary_labels import binary_cost, sigmoid
 from .cofi_cost import cofi_cost, cofi_gradients, predict, user_cost
 from .gradient_descent import gradient_descent_step
@@ -45,6 +48,8 @@ __all__ = [
     "check_normalize_ratings",
     "check_gradient_descent_step",
     "check_fit_new_user",
+    "check_cofi_cost_observed",
+    "check_shrunk_movie_means",
 ]
 
 #: The lecture's user parameters: w(1) = w(2) = [5, 0], w(3) = w(4) = [0, 5] (b = 0).
