@@ -14,7 +14,8 @@ run by :mod:`recsys_utils._check_engine`. Nothing here imports TensorFlow. Shape
 series' notation: ``X`` (n_movies, n_features), ``W`` (n_users, n_features), ``b`` (1, n_users),
 ``Y`` and ``R`` (n_movies, n_users), ``mu`` (n_movies, 1).
 
-Notebook 06's checks are defined in :mod:`recsys_utils._checks_movielens` and served from here.
+Notebook 06's checks are defined in :mod:`recsys_utils._checks_movielens`, notebooks 08 and
+09's in :mod:`recsys_utils._checks_content`; all are served from here.
 
 >>> from recsys_utils.cofi_cost import cofi_cost
 >>> check_cofi_cost(cofi_cost)
@@ -29,6 +30,13 @@ import numpy as np
 
 from . import _check_mistakes as mk
 from ._check_engine import Case, Mistake, close, fmt, random_problem, run_check, show
+from ._checks_content import (
+    check_combine_candidates,
+    check_genre_average,
+    check_nearest_movies,
+    check_rank_candidates,
+    check_two_tower,
+)
 from ._checks_movielens import check_cofi_cost_observed, check_shrunk_movie_means
 from .binary_labels import binary_cost, sigmoid
 from .cofi_cost import cofi_cost, cofi_gradients, predict, user_cost
@@ -50,6 +58,11 @@ __all__ = [
     "check_fit_new_user",
     "check_cofi_cost_observed",
     "check_shrunk_movie_means",
+    "check_genre_average",
+    "check_two_tower",
+    "check_nearest_movies",
+    "check_combine_candidates",
+    "check_rank_candidates",
 ]
 
 #: The lecture's user parameters: w(1) = w(2) = [5, 0], w(3) = w(4) = [0, 5] (b = 0).
