@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .cofi_cost_tf import _check_triples
+from .popularity import smoothed_item_mean
 from .validation import check_lambda
 
 __all__ = [
@@ -193,7 +194,9 @@ def movie_mean_baseline(
     .. math:: \\mu_i = \\frac{\\sum_{j:r(i,j)=1} y^{(i,j)} + k \\bar y}{n_i + k}
 
     and :math:`\\mu_i = \\bar y` when :math:`n_i = 0` (a cold movie), as in
-    :func:`~recsys_utils.normalization.normalize_ratings`.
+    :func:`~recsys_utils.normalization.normalize_ratings`. The means are
+    :func:`~recsys_utils.popularity.smoothed_item_mean` with ``strength=shrinkage`` and
+    ``prior`` :math:`\\bar y`.
 
     Examples
     --------
@@ -213,8 +216,7 @@ def movie_mean_baseline(
         raise ValueError(f"shrinkage must be a finite number >= 0 (pretend ratings), got {shrinkage!r}")
     gm = float(y.mean())
     counts = np.bincount(item_idx, minlength=n_movies)
-    sums = np.bincount(item_idx, weights=y, minlength=n_movies)
-    mu = np.divide(sums + k * gm, counts + k, out=np.full(n_movies, gm), where=counts > 0)
+    mu = smoothed_item_mean(item_idx, y, n_movies, strength=k, prior=gm)
     return MovieMeanBaseline(mu[:, None], counts, gm, float(k), int(n_users))
 
 

@@ -21,20 +21,23 @@ from .validation import as_matrix
 __all__ = ["item_popularity", "smoothed_item_mean"]
 
 
-def _check(item_idx: Any, n_movies: int, y: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+def _check(item_idx: Any, n_movies: int, y: Any = None, *,
+           allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     if isinstance(n_movies, bool) or not isinstance(n_movies, (int, np.integer)) or n_movies < 1:
         raise ValueError(f"n_movies must be a positive integer, got {n_movies!r}")
     idx = np.asarray(item_idx)
-    if idx.ndim != 1 or idx.size == 0:
+    if idx.ndim != 1 or (idx.size == 0 and not allow_empty):
         raise ValueError(f"item_idx must be a non-empty 1-D array, got shape {idx.shape}")
+    if idx.size == 0:
+        idx = idx.astype(np.int64)  # [] is float64 to NumPy
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"item_idx must hold integer movie indices, got dtype {idx.dtype}")
-    if idx.min() < 0 or idx.max() >= n_movies:
+    if idx.size and (idx.min() < 0 or idx.max() >= n_movies):
         bad = idx[(idx < 0) | (idx >= n_movies)][0]
         raise ValueError(f"item_idx holds {int(bad)}, outside 0 .. n_movies - 1 = {n_movies - 1}")
     if y is None:
         return idx, None
-    y = as_matrix("y", y, ndim=1)
+    y = as_matrix("y", y, ndim=1, allow_empty=allow_empty)
     if y.shape != idx.shape:
         raise ValueError(f"y has shape {y.shape} but item_idx has shape {idx.shape}; they must match")
     return idx, y
@@ -85,7 +88,8 @@ def smoothed_item_mean(item_idx: Any, y: Any, n_movies: int, *, strength: float 
         How many pseudo-ratings at ``prior`` each movie starts with; 0 gives the raw mean
         (and the prior for a movie with no ratings).
     prior : float, optional
-        Default: the global mean of ``y``.
+        Default: the global mean of ``y``. With a ``prior``, ``item_idx`` and ``y`` may be
+        empty (then every movie gets the prior).
 
     Returns
     -------
@@ -96,8 +100,10 @@ def smoothed_item_mean(item_idx: Any, y: Any, n_movies: int, *, strength: float 
     .. math:: \\tilde\\mu_i = \\frac{\\sum_{j: r(i,j)=1} y^{(i,j)} + a\\, p}{n_i + a}
 
     with :math:`n_i` the movie's number of ratings, :math:`a` = ``strength`` and :math:`p`
-    = ``prior``. A movie with no ratings gets :math:`p` — the same fallback as
-    mean normalization's global mean.
+    = ``prior``. A movie with no ratings gets exactly :math:`p` — the same fallback as
+    mean normalization's global mean. This is the one shrunk mean of the package:
+    :func:`recsys_utils.baselines.movie_mean_baseline` (``shrinkage`` = :math:`a`, :math:`p`
+    the global mean) and :func:`recsys_utils.cold_start.shrunk_mean` (one new movie) call it.
 
     Examples
     --------
@@ -107,14 +113,14 @@ def smoothed_item_mean(item_idx: Any, y: Any, n_movies: int, *, strength: float 
     >>> smoothed_item_mean([0, 1, 1, 1], [5, 3, 4, 5], 3, strength=1.0)
     array([4.625 , 4.0625, 4.25  ])
     """
-    idx, y = _check(item_idx, n_movies, y)
+    idx, y = _check(item_idx, n_movies, y, allow_empty=prior is not None)
     if isinstance(strength, bool) or not isinstance(strength, (int, float, np.number)) \
             or not np.isfinite(strength) or strength < 0:
-        raise ValueError(f"strength must be a finite number >= 0, got {strength!r}")
+        raise ValueError(f"strength must be a finite number >= 0 (pretend ratings), got {strength!r}")
     p = float(y.mean()) if prior is None else float(prior)
     if not np.isfinite(p):
         raise ValueError(f"prior must be finite, got {prior!r}")
     counts = np.bincount(idx, minlength=n_movies).astype(np.float64)
     sums = np.bincount(idx, weights=y, minlength=n_movies)
     num, den = sums + strength * p, counts + strength
-    return np.divide(num, den, out=np.full(n_movies, p), where=den > 0)
+    return np.divide(num, den, out=np.full(n_movies, p), where=counts > 0)  # unrated: exactly p

@@ -35,6 +35,14 @@ def test_movie_mean_shrinkage(k, expected):
     np.testing.assert_allclose(movie_mean_baseline(*TINY, shrinkage=k).mu[:, 0], expected)
 
 
+def test_movie_mean_is_the_smoothed_item_mean_towards_the_global_mean():
+    from recsys_utils.popularity import smoothed_item_mean
+
+    for k in (0, 1.0, 2.5):
+        np.testing.assert_array_equal(movie_mean_baseline(*TINY, shrinkage=k).mu[:, 0],
+                                      smoothed_item_mean(ITEMS, Y, 3, strength=k, prior=3.0))
+
+
 def test_movie_mean_huge_shrinkage_is_the_global_mean():
     np.testing.assert_allclose(movie_mean_baseline(*TINY, shrinkage=1e12).mu[:, 0], 3.0)
 

@@ -32,6 +32,17 @@ def test_smoothed_mean_limits():
     np.testing.assert_allclose(smoothed_item_mean(idx, y, 3, strength=1e12, prior=2.5), 2.5)
 
 
+def test_smoothed_mean_of_an_unrated_movie_is_exactly_the_prior():
+    # (0 + a p) / (0 + a) can round away from p; the unrated movie gets p itself.
+    p = 3.3663275929465444  # 3 * p / 3 rounds to 3.366327592946545
+    got = smoothed_item_mean([0], [1.0], 3, strength=3.0, prior=p)
+    assert got[1] == p and got[2] == p
+    # With a prior, no ratings at all is fine (a brand-new catalogue: everything at the prior).
+    np.testing.assert_array_equal(smoothed_item_mean([], [], 2, strength=5.0, prior=3.5), [3.5, 3.5])
+    with pytest.raises(ValueError, match="non-empty"):  # without one, the global mean is undefined
+        smoothed_item_mean([], [], 2)
+
+
 def test_smoothed_matches_loop():
     rng = np.random.default_rng(0)
     idx = rng.integers(0, 8, size=40)
