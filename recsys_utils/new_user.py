@@ -8,7 +8,9 @@ rated — and it has a closed form: one ``(n + 1) x (n + 1)`` linear solve, mill
 where retraining would take seconds.
 
 A user who has rated nothing (the lecture's Eve) gets ``w = 0``, ``b = 0`` and is predicted
-``mu``: each movie's mean rating.
+``mu``: each movie's mean rating. The lecture leaves ``b`` unregularized; with one rating that
+sets ``b`` to her rating minus the movie's mean and moves every prediction by as much, so
+``lambda_b > 0`` optionally penalizes ``b`` too (notebook 07).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _check_inputs(X: Any, mu: Any, item_idx: Any, ratings: Any) -> tuple[np.ndar
 
 
 def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any,
-                  lambda_: float) -> float:
+                  lambda_: float, *, lambda_b: float = 0.0) -> float:
     """The new user's cost with the movie features held fixed (a readable loop).
 
     Parameters
@@ -67,12 +69,15 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
         Rows of ``X`` the user rated.
     ratings : array_like, shape (m,)
     lambda_ : float
+        Penalty on ``w``.
+    lambda_b : float, default 0
+        Penalty on ``b``; 0 is the lecture's cost (``b`` not regularized).
 
     Notes
     -----
     .. math::
         J(w, b) = \\frac12 \\sum_{i \\text{ rated}} \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
-        + \\frac{\\lambda}{2} \\lVert w \\rVert^2
+        + \\frac{\\lambda}{2} \\lVert w \\rVert^2 + \\frac{\\lambda_b}{2} b^2
 
     Examples
     --------
@@ -82,15 +87,15 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
-    lam = check_lambda(lambda_)
+    lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
     J = 0.0
     for i, rating in zip(idx, y):
         J += 0.5 * (float(w @ X[i]) + float(b) - (rating - mu[i, 0])) ** 2
-    return J + lam / 2 * float(np.sum(w**2))
+    return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * float(b) ** 2
 
 
 def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
-                 lambda_: float) -> tuple[np.ndarray, float]:
+                 lambda_: float, *, lambda_b: float = 0.0) -> tuple[np.ndarray, float]:
     """Fit a new user's ``w`` and ``b`` against fixed movie features by one linear solve.
 
     Parameters
@@ -102,7 +107,11 @@ def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
     ratings : array_like, shape (m,)
         Her ratings, on the scale ``mu`` was computed on.
     lambda_ : float
-        The regularization the model was trained with (``b`` is not regularized).
+        Penalty on ``w``: the regularization the model was trained with.
+    lambda_b : float, default 0
+        Penalty on ``b``, worth ``lambda_b`` pretend ratings with residual 0. The default 0
+        is the lecture's fit (``b`` not regularized); e.g. 3 keeps one rating from moving
+        all her predictions by its full residual.
 
     Returns
     -------
@@ -112,17 +121,24 @@ def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
     Notes
     -----
     Minimises :func:`new_user_cost`. With :math:`A = [X_r \\; 1]` (the rated rows of ``X``
-    plus a column of ones, shape ``(m, n + 1)``), :math:`t = y - \\mu_r` and
-    :math:`D = \\mathrm{diag}(1, \\dots, 1, 0)` (no penalty on ``b``), setting the gradient to
-    zero gives the normal equations
+    plus a column of ones, shape ``(m, n + 1)``), :math:`t = y - \\mu_r`,
+    :math:`D = \\mathrm{diag}(1, \\dots, 1, 0)` (:math:`\\lambda` does not penalize ``b``) and
+    :math:`E = \\mathrm{diag}(0, \\dots, 0, 1)` (:math:`\\lambda_b` penalizes ``b`` only; 0 by
+    default), setting the gradient to zero gives the normal equations
 
-    .. math:: (A^T A + \\lambda D) \\begin{bmatrix} w \\\\ b \\end{bmatrix} = A^T t,
+    .. math:: (A^T A + \\lambda D + \\lambda_b E) \\begin{bmatrix} w \\\\ b \\end{bmatrix} = A^T t,
 
     an ``(n + 1) x (n + 1)`` system with a unique solution when ``m >= 1`` and ``λ > 0``.
     With no ratings (``m = 0``) the data says nothing: ``w = 0`` and ``b = 0`` (``b`` is free,
     and 0 is where training leaves an unrated user), so she is predicted ``mu``. With
     ``λ = 0`` and too few ratings the system is singular; the minimum-norm least-squares
-    solution is returned (``np.linalg.lstsq``).
+    solution is returned (``np.linalg.lstsq``, with :math:`\\sqrt{\\lambda_b}\\, b = 0` as
+    one more row when :math:`\\lambda_b > 0`).
+
+    With one rating, 1 star above the movie's mean, and ``w = 0`` (say ``X = 0``), the
+    cost is :math:`\\frac12 (b - 1)^2 + \\frac{\\lambda_b}{2} b^2`, so
+    :math:`b = 1 / (1 + \\lambda_b)`: the full star with the default, a quarter of it with
+    ``lambda_b = 3``.
 
     Examples
     --------
@@ -130,20 +146,26 @@ def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
     >>> w, b = fit_new_user(X, mu, [], [], 1.0)  # Eve: nothing rated
     >>> w.tolist(), b
     ([0.0, 0.0], 0.0)
+    >>> fit_new_user(np.zeros((2, 1)), np.full((2, 1), 3.0), [0], [4.0], 1.0, lambda_b=3.0)[1]
+    0.25
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
-    lam = check_lambda(lambda_)
+    lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
     n = X.shape[1]
     if idx.size == 0:
         return np.zeros(n), 0.0
     A = np.hstack([X[idx], np.ones((idx.size, 1))])
     t = y - mu[idx, 0]
     D = np.eye(n + 1)
-    D[n, n] = 0.0
+    D[n, n] = 0.0  # lambda_ does not regularize b ...
+    penalty = lam * D
+    penalty[n, n] = lam_b  # ... lambda_b does (default 0: the lecture's free b)
     if lam == 0:  # plain least squares: may be underdetermined, so take the minimum-norm fit
+        if lam_b > 0:  # the penalty on b as one more row: sqrt(lambda_b) * b = 0
+            A, t = np.vstack([A, np.sqrt(penalty[n:])]), np.r_[t, 0.0]
         theta = np.linalg.lstsq(A, t, rcond=None)[0]
     else:  # positive definite for m >= 1, λ > 0: one (n + 1) x (n + 1) solve
-        theta = np.linalg.solve(A.T @ A + lam * D, A.T @ t)
+        theta = np.linalg.solve(A.T @ A + penalty, A.T @ t)
     return theta[:n], float(theta[n])
 
 

@@ -60,13 +60,13 @@ def as_matrix(name: str, value: Any, ndim: int = 2, allow_empty: bool = False) -
     return arr
 
 
-def check_lambda(lambda_: Any) -> float:
-    """Return ``lambda_`` as a float, refusing negatives, NaN and non-numbers."""
+def check_lambda(lambda_: Any, name: str = "lambda_") -> float:
+    """Return ``lambda_`` as a float, refusing negatives, NaN and non-numbers (named ``name``)."""
     if isinstance(lambda_, bool) or not isinstance(lambda_, (int, float, np.integer, np.floating)):
-        raise TypeError(f"lambda_ must be a number, got {type(lambda_).__name__}")
+        raise TypeError(f"{name} must be a number, got {type(lambda_).__name__}")
     lam = float(lambda_)
     if not np.isfinite(lam) or lam < 0:
-        raise ValueError(f"lambda_ must be a finite number >= 0, got {lambda_!r}")
+        raise ValueError(f"{name} must be a finite number >= 0, got {lambda_!r}")
     return lam
 
 

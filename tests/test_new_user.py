@@ -25,37 +25,88 @@ def _problem(seed: int, n_movies: int = 12, n: int = 3, m: int = 7):
     return X, mu, idx, y
 
 
-def _lstsq_reference(X, mu, idx, y, lam):
-    """Minimise ½‖A θ − t‖² + λ/2 ‖w‖² as ordinary least squares on a stacked system:
-    rows [A | t] for the data, rows [√λ I_n  0 | 0] for the penalty on w (not on b)."""
+def _lstsq_reference(X, mu, idx, y, lam, lam_b=0.0):
+    """Minimise ½‖A θ − t‖² + λ/2 ‖w‖² + λ_b/2 b² as ordinary least squares on a stacked
+    system: rows [A | t] for the data, rows [√λ I_n  0 | 0] for the penalty on w and the
+    augmented row [0 … 0  √λ_b | 0] for the penalty on b (a zero row when λ_b = 0)."""
     n = X.shape[1]
     A = np.hstack([X[idx], np.ones((len(idx), 1))])
-    P = np.hstack([np.sqrt(lam) * np.eye(n), np.zeros((n, 1))])
-    theta = np.linalg.lstsq(np.vstack([A, P]), np.concatenate([y - mu[idx, 0], np.zeros(n)]), rcond=None)[0]
+    P = np.diag(np.sqrt(np.r_[np.full(n, lam), lam_b]))
+    theta = np.linalg.lstsq(np.vstack([A, P]), np.concatenate([y - mu[idx, 0], np.zeros(n + 1)]), rcond=None)[0]
     return theta[:n], theta[n]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("lam", [0.1, 1.0, 10.0])
-def test_fit_matches_lstsq_reference(seed, lam):
+@pytest.mark.parametrize("lam_b", [0.0, 0.5, 4.0])
+def test_fit_matches_lstsq_reference(seed, lam, lam_b):
     X, mu, idx, y = _problem(seed)
-    w, b = fit_new_user(X, mu, idx, y, lam)
-    w_ref, b_ref = _lstsq_reference(X, mu, idx, y, lam)
+    w, b = fit_new_user(X, mu, idx, y, lam, lambda_b=lam_b)
+    w_ref, b_ref = _lstsq_reference(X, mu, idx, y, lam, lam_b)
     np.testing.assert_allclose(w, w_ref, rtol=1e-9, atol=1e-12)
     assert b == pytest.approx(b_ref, rel=1e-9, abs=1e-12)
 
 
 @pytest.mark.parametrize("seed", [3, 4])
-def test_fit_is_the_minimum_of_the_loop_cost(seed):
+@pytest.mark.parametrize("lam_b", [0.0, 3.0])
+def test_fit_is_the_minimum_of_the_loop_cost(seed, lam_b):
     # Brute force: no random nearby (w, b) has a lower cost than the solve's answer.
     X, mu, idx, y = _problem(seed, m=4)
-    w, b = fit_new_user(X, mu, idx, y, 2.0)
-    best = new_user_cost(w, b, X, mu, idx, y, 2.0)
+    w, b = fit_new_user(X, mu, idx, y, 2.0, lambda_b=lam_b)
+    best = new_user_cost(w, b, X, mu, idx, y, 2.0, lambda_b=lam_b)
     rng = np.random.default_rng(seed)
     for scale in (1e-3, 1e-1, 1.0):
         for _ in range(50):
             dw, db = rng.normal(scale=scale, size=w.shape), rng.normal(scale=scale)
-            assert new_user_cost(w + dw, b + db, X, mu, idx, y, 2.0) >= best - 1e-12
+            assert new_user_cost(w + dw, b + db, X, mu, idx, y, 2.0, lambda_b=lam_b) >= best - 1e-12
+
+
+def test_default_lambda_b_is_the_unregularized_bias():
+    X, mu, idx, y = _problem(0)
+    w, b = fit_new_user(X, mu, idx, y, 2.0)
+    w0, b0 = fit_new_user(X, mu, idx, y, 2.0, lambda_b=0.0)
+    np.testing.assert_array_equal(w, w0)
+    assert b == b0
+    assert new_user_cost(w, b, X, mu, idx, y, 2.0) == new_user_cost(w, b, X, mu, idx, y, 2.0, lambda_b=0.0)
+
+
+def test_penalized_bias_by_hand():
+    # No features (a zero column), one rating 1 star above the mean: J = ½(b - 1)² + λ_b/2 b²,
+    # so b = 1 / (1 + λ_b) = 0.25 with λ_b = 3 (and the full star, 1, with λ_b = 0).
+    Z, mu3 = np.zeros((2, 1)), np.full((2, 1), 3.0)
+    w, b = fit_new_user(Z, mu3, [0], [4.0], 1.0, lambda_b=3.0)
+    assert b == pytest.approx(0.25) and w.tolist() == [0.0]
+    assert fit_new_user(Z, mu3, [0], [4.0], 1.0)[1] == pytest.approx(1.0)
+    # Two ratings with residuals +1 and +2, λ_b = 1: (2 + λ_b) b = 3 -> b = 1.
+    assert fit_new_user(Z, mu3, [0, 1], [4.0, 5.0], 1.0, lambda_b=1.0)[1] == pytest.approx(1.0)
+    # With a feature: x = [1, -1], mu = 3, ratings 5 and 3 -> t = [2, 0], A = [[1, 1], [-1, 1]],
+    # A^T A = diag(2, 2), A^T t = [2, 2]. λ = λ_b = 2: diag(4, 4) θ = [2, 2] -> w = 0.5, b = 0.5;
+    # λ_b = 0: diag(4, 2) θ = [2, 2] -> w = 0.5, b = 1.
+    X1 = np.array([[1.0], [-1.0]])
+    w, b = fit_new_user(X1, mu3, [0, 1], [5.0, 3.0], 2.0, lambda_b=2.0)
+    np.testing.assert_allclose([w[0], b], [0.5, 0.5])
+    w, b = fit_new_user(X1, mu3, [0, 1], [5.0, 3.0], 2.0)
+    np.testing.assert_allclose([w[0], b], [0.5, 1.0])
+    # The loop cost there: residuals 0.5 + 0.5 - 2 = -1 and -0.5 + 0.5 - 0 = 0,
+    # J = ½(1 + 0) + 2/2 · 0.25 + 2/2 · 0.25 = 1.
+    assert new_user_cost([0.5], 0.5, X1, mu3, [0, 1], [5.0, 3.0], 2.0, lambda_b=2.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_lambda_zero_with_penalized_bias_matches_the_stacked_reference(seed):
+    # λ = 0 takes the least-squares branch and still penalizes b; with 2 ratings for
+    # 3 features the fit is underdetermined in w, and lstsq's minimum-norm answer is returned.
+    for m in (5, 2):
+        X, mu, idx, y = _problem(seed, m=m)
+        w, b = fit_new_user(X, mu, idx, y, 0.0, lambda_b=4.0)
+        w_ref, b_ref = _lstsq_reference(X, mu, idx, y, 0.0, 4.0)
+        np.testing.assert_allclose(np.r_[w, b], np.r_[w_ref, b_ref], rtol=1e-9, atol=1e-12)
+
+
+def test_eve_with_penalized_bias_gets_mu():
+    X, mu, _, _ = _problem(0)
+    w, b = fit_new_user(X, mu, [], [], 1.0, lambda_b=3.0)
+    assert w.tolist() == [0.0, 0.0, 0.0] and b == 0.0
 
 
 def test_loop_cost_by_hand():
@@ -151,6 +202,9 @@ def test_speed_is_not_retraining():
         ({"ratings": [1.0]}, ValueError, r"ratings has shape \(1,\) but item_idx has shape \(2,\)"),
         ({"ratings": [1.0, np.nan]}, ValueError, "NaN"),
         ({"lambda_": -1.0}, ValueError, "lambda_"),
+        ({"lambda_b": -2.0}, ValueError, "lambda_b must be"),
+        ({"lambda_b": np.nan}, ValueError, "lambda_b must be"),
+        ({"lambda_b": "3"}, TypeError, "lambda_b must be a number"),
         ({"X": np.zeros(5)}, ValueError, "X must be 2-dimensional"),
     ],
 )
