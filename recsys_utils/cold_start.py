@@ -6,87 +6,32 @@ prediction falls back to :math:`b^{(j)} + \\mu_i` — and :math:`\\mu_i` itself 
 mean when nobody has rated the movie. The lecture's remedy is *side information*: for items,
 genre, movie stars, studio; for users, demographics and expressed preferences.
 
-This module holds the item-side pieces (the user side is :mod:`recsys_utils.new_user`):
+This module holds the item-side pieces:
 
-* :func:`genre_matrix` — MovieLens' ``"Adventure|Comedy"`` strings as 0/1 side features;
-* :func:`fit_side_map` / :class:`SideMap` — a ridge regression from side features to what
-  collaborative filtering learned (``[mu, X]`` of the well-rated movies), so a cold movie
-  gets a genre-based prior :math:`\\mu` and :math:`x`;
+* :func:`fit_side_map` / :class:`SideMap` — a ridge regression from side features (e.g.
+  :func:`recsys_utils.features.genre_matrix`) to what collaborative filtering learned
+  (``[mu, X]`` of the well-rated movies), so a cold movie gets a genre-based prior
+  :math:`\\mu` and :math:`x`;
 * :func:`shrunk_mean` — a new movie's mean rating from its first few ratings, shrunk
-  towards a prior;
+  towards a prior (one movie's :func:`recsys_utils.popularity.smoothed_item_mean`);
 * :func:`new_item_cost` (readable loop) and :func:`fit_new_item` (one linear solve) —
   a new movie's :math:`x` fitted against the users' fixed :math:`w^{(j)}, b^{(j)}`, the
-  item-side mirror of :func:`recsys_utils.new_user.fit_new_user`;
-* :func:`fit_new_user_shrunk` — :func:`~recsys_utils.new_user.fit_new_user` with a penalty
-  on the user's bias too, so one rating cannot move a newcomer's every prediction.
+  item-side mirror of :func:`recsys_utils.new_user.fit_new_user`.
+
+The user side is :mod:`recsys_utils.new_user`: ``fit_new_user(..., lambda_b=...)`` also
+penalizes a newcomer's bias, so one rating cannot move her every prediction.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .popularity import smoothed_item_mean
 from .validation import as_matrix, check_lambda
 
-__all__ = ["genre_matrix", "SideMap", "fit_side_map", "shrunk_mean", "new_item_cost", "fit_new_item",
-           "fit_new_user_shrunk"]
-
-NO_GENRE = "(no genres listed)"
-
-
-def genre_matrix(genres: Sequence[str], *, sep: str = "|",
-                 vocabulary: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
-    """One 0/1 column per genre, one row per movie.
-
-    Parameters
-    ----------
-    genres : sequence of str, length n_movies
-        MovieLens' ``genres`` column, e.g. ``"Adventure|Animation|Children"``.
-    sep : str, default "|"
-    vocabulary : sequence of str, optional
-        The genres to make columns for, in this order (e.g. the ``names`` of an earlier
-        call); genres not in it are ignored. Default: every genre that occurs, sorted,
-        except MovieLens' ``"(no genres listed)"`` (such a movie gets an all-zero row).
-
-    Returns
-    -------
-    G : ndarray, shape (n_movies, n_genres), float64
-        ``G[i, g] = 1`` iff movie ``i`` lists genre ``names[g]``.
-    names : list of str, length n_genres
-
-    Examples
-    --------
-    >>> G, names = genre_matrix(["Comedy|Romance", "Action", "(no genres listed)"])
-    >>> names
-    ['Action', 'Comedy', 'Romance']
-    >>> G
-    array([[0., 1., 1.],
-           [1., 0., 0.],
-           [0., 0., 0.]])
-    """
-    if isinstance(genres, str):
-        raise TypeError("genres must be a sequence of strings (one per movie), got a single string")
-    rows = []
-    for k, g in enumerate(genres):
-        if not isinstance(g, str):
-            raise TypeError(f"genres[{k}] must be a string like 'Comedy|Romance', got {g!r}")
-        rows.append([t for t in g.split(sep) if t and t != NO_GENRE])
-    if not rows:
-        raise ValueError("genres is empty; it needs one entry per movie")
-    if vocabulary is None:
-        names = sorted({t for r in rows for t in r})
-    else:
-        names = [str(v) for v in vocabulary]
-        if len(set(names)) != len(names):
-            raise ValueError("vocabulary lists a genre more than once")
-    col = {name: c for c, name in enumerate(names)}
-    G = np.zeros((len(rows), len(names)))
-    for i, r in enumerate(rows):
-        for t in r:
-            if t in col:
-                G[i, col[t]] = 1.0
-    return G, names
+__all__ = ["SideMap", "fit_side_map", "shrunk_mean", "new_item_cost", "fit_new_item"]
 
 
 class SideMap(NamedTuple):
@@ -116,8 +61,8 @@ def fit_side_map(F: Any, T: Any, lambda_: float) -> SideMap:
     Parameters
     ----------
     F : array_like, shape (n_items, n_side)
-        Side features of items whose targets are known, e.g. :func:`genre_matrix` rows of
-        well-rated movies.
+        Side features of items whose targets are known, e.g.
+        :func:`recsys_utils.features.genre_matrix` rows of well-rated movies.
     T : array_like, shape (n_items, n_targets)
         What to predict from them, e.g. ``np.hstack([mu, X])`` learned by collaborative
         filtering for the same movies.
@@ -180,6 +125,9 @@ def shrunk_mean(ratings: Any, prior: float, strength: float) -> float:
     -----
     .. math:: \\mu = \\frac{\\sum_{t=1}^{m} y_t + a\\, p}{m + a}
 
+    and exactly :math:`p` when :math:`m = 0`: :func:`recsys_utils.popularity.smoothed_item_mean`
+    for a single movie.
+
     Examples
     --------
     One rating of 5, prior 3.5, strength 5: (5 + 17.5) / 6 = 3.75.
@@ -188,14 +136,8 @@ def shrunk_mean(ratings: Any, prior: float, strength: float) -> float:
     3.75
     """
     y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
-    p = float(as_matrix("prior", [prior], ndim=1)[0])
-    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(strength) or strength < 0:
-        raise ValueError(f"strength must be a finite number >= 0 (pretend ratings), got {strength!r}")
-    a = float(strength)
-    if y.size + a == 0:
-        return p
-    return float((y.sum() + a * p) / (y.size + a))
+    one_movie = np.zeros(y.size, dtype=np.int64)  # every rating is of movie 0
+    return float(smoothed_item_mean(one_movie, y, 1, strength=strength, prior=prior)[0])
 
 
 def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float, x_prior: Any):
@@ -308,81 +250,3 @@ def fit_new_item(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float, lambd
     n = W.shape[1]
     return np.linalg.solve(Wr.T @ Wr + lam * np.eye(n), Wr.T @ t + lam * x0)
 
-
-def fit_new_user_shrunk(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *,
-                        lambda_b: float) -> tuple[np.ndarray, float]:
-    """A new user's ``w`` and ``b`` with both penalized: :func:`~recsys_utils.new_user.fit_new_user` plus :math:`\\frac{\\lambda_b}{2} b^2`.
-
-    Parameters
-    ----------
-    X : array_like, shape (n_movies, n_features)
-        Fixed movie features (learned by collaborative filtering, or side features such as
-        :func:`genre_matrix`).
-    mu : array_like, shape (n_movies, 1)
-    item_idx : array_like of int, shape (m,)
-        Rows of ``X`` she rated, each at most once (``m`` may be 0).
-    ratings : array_like, shape (m,)
-    lambda_ : float
-        Penalty on ``w``.
-    lambda_b : float
-        Penalty on ``b``: worth ``lambda_b`` pretend ratings with residual 0. With
-        ``lambda_b = 0`` this is exactly ``fit_new_user``.
-
-    Returns
-    -------
-    w : ndarray, shape (n_features,)
-    b : float
-
-    Notes
-    -----
-    Minimises :math:`\\frac12 \\sum_{i \\text{ rated}} (w \\cdot x^{(i)} + b + \\mu_i - y^{(i)})^2
-    + \\frac{\\lambda}{2} \\lVert w \\rVert^2 + \\frac{\\lambda_b}{2} b^2` by the normal equations
-    :math:`(A^T A + \\mathrm{diag}(\\lambda, \\dots, \\lambda, \\lambda_b))\\,\\theta = A^T t` with
-    :math:`A = [X_r \\; 1]`, :math:`t = y - \\mu_r`. Why: with ``fit_new_user``, one rating sets
-    ``b`` to her rating minus the movie's mean, and every prediction moves by that much; with
-    ``lambda_b = 3``, ``w = 0`` and one rating, ``b`` is a quarter of it.
-
-    Examples
-    --------
-    One rating, 1 star above the movie's mean; with lambda_b = 3 the bias is 1 / (1 + 3):
-
-    >>> w, b = fit_new_user_shrunk(np.zeros((2, 1)), np.full((2, 1), 3.0), [0], [4.0], 1.0, lambda_b=3.0)
-    >>> b
-    0.25
-    """
-    X = as_matrix("X", X)
-    mu = as_matrix("mu", mu, ndim=np.ndim(mu))
-    if mu.shape != (X.shape[0], 1):
-        raise ValueError(f"mu has shape {mu.shape} but X has shape {X.shape}; mu must be "
-                         f"(n_movies, 1) = ({X.shape[0]}, 1)")
-    idx = np.asarray(item_idx)
-    if idx.ndim != 1:
-        raise ValueError(f"item_idx must be 1-dimensional, got shape {idx.shape}")
-    if idx.size and not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"item_idx must hold integer row indices of X, got dtype {idx.dtype}")
-    idx = idx.astype(np.int64)
-    y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
-    if y.shape != idx.shape:
-        raise ValueError(f"ratings has shape {y.shape} but item_idx has shape {idx.shape}; one rating per movie")
-    if idx.size:
-        bad = (idx < 0) | (idx >= X.shape[0])
-        if bad.any():
-            raise ValueError(f"item_idx holds {int(idx[bad][0])}, outside the rows of X (0 .. {X.shape[0] - 1})")
-        if np.unique(idx).size != idx.size:
-            raise ValueError("item_idx lists a movie more than once; keep one rating per movie")
-    lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b)
-    n = X.shape[1]
-    if idx.size == 0:
-        return np.zeros(n), 0.0
-    A = np.hstack([X[idx], np.ones((idx.size, 1))])
-    t = y - mu[idx, 0]
-    D = np.diag(np.r_[np.full(n, lam), lam_b])
-    if lam == 0 or lam_b == 0:
-        from .new_user import fit_new_user
-
-        if lam_b == 0:
-            return fit_new_user(X, mu, idx, y, lam)
-        theta = np.linalg.lstsq(np.vstack([A, np.sqrt(D)]), np.r_[t, np.zeros(n + 1)], rcond=None)[0]
-    else:
-        theta = np.linalg.solve(A.T @ A + D, A.T @ t)
-    return theta[:n], float(theta[n])

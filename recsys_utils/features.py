@@ -111,8 +111,9 @@ def genre_matrix(genres: Sequence[str], names: Sequence[str] | None = None) -> t
     genres : sequence of str, length n_movies
         MovieLens' ``|``-separated genres, e.g. ``"Adventure|Animation|Children"``.
     names : sequence of str, optional
-        The genres (columns) to use, in this order; default: every genre seen, sorted
-        (20 for ml-latest-small, counting ``"(no genres listed)"``).
+        The genres (columns) to use, in this order; genres not in it are ignored. Default:
+        every genre seen, sorted (20 for ml-latest-small, counting ``"(no genres listed)"``;
+        leave that out of ``names`` and a movie without genres gets an all-zero row).
 
     Returns
     -------
@@ -132,6 +133,8 @@ def genre_matrix(genres: Sequence[str], names: Sequence[str] | None = None) -> t
         if not isinstance(g, str):
             raise TypeError(f"genres[{k}] must be a string like 'Comedy|Romance', got {type(g).__name__}")
         lists.append([s for s in g.split("|") if s])
+    if not lists:
+        raise ValueError("genres is empty; it needs one genre string per movie")
     if names is None:
         names = sorted({s for gs in lists for s in gs})
     names = tuple(names)

@@ -1,4 +1,7 @@
-"""Tests for recsys_utils.cold_start: side-information priors and new-item / new-user fits."""
+"""Tests for recsys_utils.cold_start: side-information priors and new-item fits.
+
+(Genre features are tested in test_features.py, the new user's fit with a penalized bias in
+test_new_user.py.)"""
 
 from __future__ import annotations
 
@@ -7,43 +10,11 @@ import pytest
 
 from recsys_utils.cold_start import (
     fit_new_item,
-    fit_new_user_shrunk,
     fit_side_map,
-    genre_matrix,
     new_item_cost,
     shrunk_mean,
 )
-from recsys_utils.new_user import fit_new_user
-
-
-# ---------------------------------------------------------------- genre_matrix
-
-def test_genre_matrix_by_hand():
-    # Vocabulary sorted, "(no genres listed)" dropped: Action, Comedy, Romance.
-    G, names = genre_matrix(["Comedy|Romance", "Action", "(no genres listed)", "Action|Comedy"])
-    assert names == ["Action", "Comedy", "Romance"]
-    np.testing.assert_array_equal(G, [[0, 1, 1], [1, 0, 0], [0, 0, 0], [1, 1, 0]])
-
-
-def test_genre_matrix_with_vocabulary_keeps_its_order_and_ignores_others():
-    G, names = genre_matrix(["Comedy|Horror", "Drama"], vocabulary=["Drama", "Comedy"])
-    assert names == ["Drama", "Comedy"]
-    np.testing.assert_array_equal(G, [[0, 1], [1, 0]])
-
-
-@pytest.mark.parametrize("bad, exc, match", [
-    ("Comedy|Drama", TypeError, "single string"),
-    ([], ValueError, "empty"),
-    (["Comedy", None], TypeError, r"genres\[1\]"),
-])
-def test_genre_matrix_refuses_bad_input(bad, exc, match):
-    with pytest.raises(exc, match=match):
-        genre_matrix(bad)
-
-
-def test_genre_matrix_refuses_repeated_vocabulary():
-    with pytest.raises(ValueError, match="more than once"):
-        genre_matrix(["Drama"], vocabulary=["Drama", "Drama"])
+from recsys_utils.popularity import smoothed_item_mean
 
 
 # ---------------------------------------------------------------- fit_side_map
@@ -91,14 +62,31 @@ def test_side_map_refuses_bad_shapes():
 def test_shrunk_mean_by_hand():
     assert shrunk_mean([5.0], 3.5, 5.0) == pytest.approx(3.75)  # (5 + 17.5) / 6
     assert shrunk_mean([4.0, 2.0], 3.0, 0.0) == pytest.approx(3.0)  # plain mean
-    assert shrunk_mean([], 3.2, 5.0) == pytest.approx(3.2)  # no ratings: the prior
-    assert shrunk_mean([], 3.2, 0.0) == pytest.approx(3.2)
+    assert shrunk_mean([], 3.2, 5.0) == 3.2  # no ratings: exactly the prior
+    assert shrunk_mean([], 3.2, 0.0) == 3.2
+
+
+def test_shrunk_mean_is_one_movie_of_smoothed_item_mean():
+    y = np.random.default_rng(0).uniform(0.5, 5, size=7)
+    for k in (0, 1, 7):
+        expected = smoothed_item_mean(np.zeros(k, dtype=int), y[:k], 1, strength=5.0, prior=3.4)[0]
+        assert shrunk_mean(y[:k], 3.4, 5.0) == expected
+        assert isinstance(shrunk_mean(y[:k], 3.4, 5.0), float)
 
 
 @pytest.mark.parametrize("strength", [-1.0, float("nan"), True, "5"])
 def test_shrunk_mean_refuses_bad_strength(strength):
     with pytest.raises(ValueError, match="strength"):
         shrunk_mean([4.0], 3.0, strength)
+
+
+def test_shrunk_mean_refuses_a_bad_prior_or_ratings():
+    with pytest.raises(ValueError, match="prior"):
+        shrunk_mean([4.0], float("nan"), 5.0)
+    with pytest.raises(ValueError, match="NaN"):
+        shrunk_mean([4.0, np.nan], 3.0, 5.0)
+    with pytest.raises(ValueError, match="1-dimensional"):
+        shrunk_mean([[4.0]], 3.0, 5.0)
 
 
 # ---------------------------------------------------------------- fit_new_item
@@ -174,63 +162,3 @@ def test_fit_new_item_refuses_bad_input():
         fit_new_item(W, b, idx, y, 3.0, -1.0)
     with pytest.raises(ValueError, match="NaN"):
         fit_new_item(W, b, idx, np.full(y.shape, np.nan), 3.0, 1.0)
-
-
-# ---------------------------------------------------------------- fit_new_user_shrunk
-
-def _user_problem(seed, n_movies=12, n=3, m=5):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_movies, n))
-    mu = rng.uniform(2, 4, size=(n_movies, 1))
-    idx = rng.choice(n_movies, size=m, replace=False)
-    return X, mu, idx, rng.uniform(0.5, 5, size=m)
-
-
-def test_shrunk_user_one_rating_by_hand():
-    # No features (a zero column), one rating 1 star above the mean: b = 1 / (1 + lambda_b).
-    w, b = fit_new_user_shrunk(np.zeros((2, 1)), np.full((2, 1), 3.0), [0], [4.0], 1.0, lambda_b=3.0)
-    assert b == pytest.approx(0.25) and w.tolist() == [0.0]
-    # Two ratings with residuals +1 and +2: b = 3 / (2 + 1) = 1 with lambda_b = 1.
-    w, b = fit_new_user_shrunk(np.zeros((2, 1)), np.full((2, 1), 3.0), [0, 1], [4.0, 5.0], 1.0, lambda_b=1.0)
-    assert b == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_shrunk_user_with_lambda_b_zero_is_fit_new_user(seed):
-    X, mu, idx, y = _user_problem(seed)
-    w, b = fit_new_user_shrunk(X, mu, idx, y, 2.0, lambda_b=0.0)
-    w_ref, b_ref = fit_new_user(X, mu, idx, y, 2.0)
-    np.testing.assert_allclose(w, w_ref)
-    assert b == pytest.approx(b_ref)
-
-
-@pytest.mark.parametrize("seed", [2, 3])
-def test_shrunk_user_matches_a_stacked_least_squares(seed):
-    # Penalties as extra rows: [sqrt(lam) I 0] for w and [0 sqrt(lam_b)] for b, target 0.
-    X, mu, idx, y = _user_problem(seed)
-    lam, lam_b = 1.5, 4.0
-    A = np.hstack([X[idx], np.ones((len(idx), 1))])
-    P = np.diag(np.sqrt([lam, lam, lam, lam_b]))
-    theta = np.linalg.lstsq(np.vstack([A, P]), np.r_[y - mu[idx, 0], np.zeros(4)], rcond=None)[0]
-    w, b = fit_new_user_shrunk(X, mu, idx, y, lam, lambda_b=lam_b)
-    np.testing.assert_allclose(w, theta[:3], rtol=1e-9)
-    assert b == pytest.approx(theta[3], rel=1e-9)
-    # lambda = 0 takes the least-squares branch and still penalizes b.
-    w0, b0 = fit_new_user_shrunk(X, mu, idx, y, 0.0, lambda_b=lam_b)
-    P0 = np.diag(np.sqrt([0, 0, 0, lam_b]))
-    theta0 = np.linalg.lstsq(np.vstack([A, P0]), np.r_[y - mu[idx, 0], np.zeros(4)], rcond=None)[0]
-    np.testing.assert_allclose(np.r_[w0, b0], theta0, rtol=1e-9, atol=1e-12)
-
-
-def test_shrunk_user_eve_and_bad_input():
-    X, mu, idx, y = _user_problem(0)
-    w, b = fit_new_user_shrunk(X, mu, [], [], 1.0, lambda_b=3.0)  # Eve: predicted mu
-    assert w.tolist() == [0.0, 0.0, 0.0] and b == 0.0
-    with pytest.raises(ValueError, match="mu has shape"):
-        fit_new_user_shrunk(X, mu.T, idx, y, 1.0, lambda_b=1.0)
-    with pytest.raises(ValueError, match="more than once"):
-        fit_new_user_shrunk(X, mu, [1, 1], [3.0, 4.0], 1.0, lambda_b=1.0)
-    with pytest.raises(ValueError, match="one rating per movie"):
-        fit_new_user_shrunk(X, mu, idx, y[:2], 1.0, lambda_b=1.0)
-    with pytest.raises(ValueError, match="lambda_"):
-        fit_new_user_shrunk(X, mu, idx, y, 1.0, lambda_b=-2.0)

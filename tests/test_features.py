@@ -46,6 +46,17 @@ def test_genre_matrix_given_names_and_unknown_genres():
     np.testing.assert_array_equal(G, [[0, 1, 1], [0, 1, 0], [1, 0, 0]])  # "Z" is not a column
 
 
+def test_genre_matrix_no_genres_listed_is_a_column_unless_left_out():
+    # By default MovieLens' placeholder is a column ('(' sorts before the letters); leaving it
+    # out of names gives the movie without genres an all-zero row (as notebook 07 does).
+    genres = ["Comedy|Romance", "Action", "(no genres listed)", "Action|Comedy"]
+    G, names = genre_matrix(genres)
+    assert names == ("(no genres listed)", "Action", "Comedy", "Romance")
+    np.testing.assert_array_equal(G[2], [1, 0, 0, 0])
+    G, names = genre_matrix(genres, names=["Action", "Comedy", "Romance"])
+    np.testing.assert_array_equal(G, [[0, 1, 1], [1, 0, 0], [0, 0, 0], [1, 1, 0]])
+
+
 def test_item_features_by_hand():
     t = item_features(MOVIES, RATINGS, strength=0.0)
     assert t.names == ("year", "log_n_ratings", "mean_rating", "genre=A", "genre=B", "genre=C")
@@ -120,6 +131,8 @@ def test_standardizer():
     (lambda: parse_year([1995]), TypeError, r"titles\[0\]"),
     (lambda: genre_matrix("A|B"), TypeError, "one genre string per movie"),
     (lambda: genre_matrix(["A"], names=["A", "A"]), ValueError, "more than once"),
+    (lambda: genre_matrix([]), ValueError, "empty"),
+    (lambda: genre_matrix(["A", None]), TypeError, r"genres\[1\]"),
     (lambda: item_features(MOVIES, RATINGS, strength=-1), ValueError, "strength"),
     (lambda: user_features(RATINGS, MOVIES, strength=np.nan), ValueError, "strength"),
     (lambda: item_features(MOVIES.drop(columns="movieId"), RATINGS), TypeError, "movies"),
