@@ -9,8 +9,9 @@ where we know the truth, in NumPy only:
   welfare), an **engagement** probability, an engagement-**bait** factor (raises clicks,
   adds no value) and a **harmful** flag (lowers value, not clicks), plus an imperfect
   moderation classifier's **flagged** items;
-* :func:`top_k_per_user` and :func:`rerank_with_cap` — rank by any score, optionally capping
-  the share of flagged items in each slate;
+* :func:`top_k_per_user` (:func:`recsys_utils.retrieval.top_k` on a score table) and
+  :func:`rerank_with_cap` — rank by any score, optionally capping the share of flagged
+  items in each slate;
 * :func:`slate_metrics` and :func:`gini` — engagement, welfare, harmful share, coverage and
   the Gini coefficient of exposure of what was shown;
 * :func:`simulate_feedback_loop` — a most-popular ranker fed by its own clicks, round after
@@ -26,6 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .retrieval import top_k
 from .validation import as_matrix
 
 __all__ = ["Catalogue", "make_catalogue", "top_k_per_user", "rerank_with_cap", "gini",
@@ -138,6 +140,11 @@ def top_k_per_user(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
     -------
     ndarray of int64, shape (n_users, k)
 
+    Notes
+    -----
+    :func:`recsys_utils.retrieval.top_k` on scores already computed: item ``i`` is the one-hot
+    vector :math:`e_i`, and ``scores[j] @ e_i`` is ``scores[j, i]`` exactly.
+
     Examples
     --------
     >>> top_k_per_user([[0.1, 0.9, 0.5], [3.0, 1.0, 3.0]], 2)
@@ -145,19 +152,11 @@ def top_k_per_user(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
            [0, 2]])
     """
     S = as_matrix("scores", scores)
-    k = _positive_int("k", k)
     if exclude is not None:
-        mask = np.asarray(exclude, dtype=bool)
-        if mask.shape not in ((S.shape[1],), S.shape):
-            raise ValueError(f"exclude must have shape ({S.shape[1]},) or {S.shape}, got {mask.shape}")
-        mask = np.broadcast_to(mask, S.shape)
-        if (~mask).sum(axis=1).min() < k:
-            raise ValueError(f"k={k} but some row has only {(~mask).sum(axis=1).min()} items left after exclude")
-        S = np.where(mask, -np.inf, S)
-    if k > S.shape[1]:
-        raise ValueError(f"k={k} but there are only {S.shape[1]} items")
-    order = np.argsort(-S, axis=1, kind="stable")  # stable: equal scores keep index order
-    return order[:, :k].astype(np.int64)
+        exclude = np.asarray(exclude, dtype=bool)
+        if exclude.shape == (S.shape[1],):
+            exclude = np.broadcast_to(exclude, S.shape)  # the same items for every user
+    return top_k(S, np.eye(S.shape[1]), _positive_int("k", k), exclude=exclude).indices
 
 
 def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.ndarray:

@@ -81,14 +81,28 @@ def test_top_k_agrees_with_a_full_sort():
     np.testing.assert_array_equal(top, np.argsort(-S, axis=1)[:, :5])
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_top_k_with_many_ties_and_exclude_is_a_stable_full_sort(seed):
+    # Integer scores 0..4 over 40 items tie a lot; a stable sort of -score keeps ties in
+    # index order, and excluded items go last (key +inf).
+    rng = np.random.default_rng(seed)
+    S = rng.integers(0, 5, size=(6, 40)).astype(float)
+    for exclude in (rng.random(40) < 0.3, rng.random((6, 40)) < 0.3):
+        mask = np.broadcast_to(exclude, S.shape)
+        expected = np.argsort(np.where(mask, np.inf, -S), axis=1, kind="stable")[:, :7]
+        got = top_k_per_user(S, 7, exclude=exclude)
+        assert got.dtype == np.int64
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_top_k_refuses_bad_input():
     with pytest.raises(ValueError, match="k must"):
         top_k_per_user(np.ones((2, 3)), 0)
-    with pytest.raises(ValueError, match="only 3 items"):
+    with pytest.raises(ValueError, match="only 3 candidate item"):
         top_k_per_user(np.ones((2, 3)), 4)
-    with pytest.raises(ValueError, match="exclude must have shape"):
+    with pytest.raises(ValueError, match=r"exclude has shape \(2,\) but must be"):
         top_k_per_user(np.ones((2, 3)), 1, exclude=[True, False])
-    with pytest.raises(ValueError, match="left after exclude"):
+    with pytest.raises(ValueError, match=r"only 1 candidate item\(s\) \(3 items, 2 excluded\)"):
         top_k_per_user(np.ones((2, 3)), 2, exclude=[True, True, False])
     with pytest.raises(ValueError, match="NaN"):
         top_k_per_user([[np.nan, 1.0]], 1)
