@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .popularity import smoothed_item_mean
-from .validation import as_matrix, check_lambda
+from .validation import as_matrix, check_lambda, check_rated_rows
 
 __all__ = ["SideMap", "fit_side_map", "shrunk_mean", "new_item_cost", "fit_new_item"]
 
@@ -145,22 +145,7 @@ def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
     b = as_matrix("b", b, ndim=np.ndim(b))
     if b.shape != (1, W.shape[0]):
         raise ValueError(f"b has shape {b.shape} but W has shape {W.shape}; b must be (1, n_users) = (1, {W.shape[0]})")
-    idx = np.asarray(user_idx)
-    if idx.ndim != 1:
-        raise ValueError(f"user_idx must be 1-dimensional, got shape {idx.shape}")
-    if idx.size and not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"user_idx must hold integer row indices of W, got dtype {idx.dtype}")
-    idx = idx.astype(np.int64)
-    y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
-    if y.shape != idx.shape:
-        raise ValueError(f"ratings has shape {y.shape} but user_idx has shape {idx.shape}; one rating per user")
-    if idx.size:
-        bad = (idx < 0) | (idx >= W.shape[0])
-        if bad.any():
-            raise ValueError(f"user_idx holds {int(idx[bad][0])}, outside the rows of W (0 .. {W.shape[0] - 1})")
-        uniq, counts = np.unique(idx, return_counts=True)
-        if (counts > 1).any():
-            raise ValueError(f"user_idx lists user {int(uniq[counts > 1][0])} more than once; one rating per user")
+    idx, y = check_rated_rows("user_idx", user_idx, ratings, W.shape[0], "W", "user")
     mu = float(as_matrix("mu_i", [mu_i], ndim=1)[0])
     n = W.shape[1]
     if x_prior is None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_lambda
+from .validation import as_matrix, check_lambda, check_rated_rows
 
 __all__ = ["new_user_cost", "fit_new_user", "predict_new_user", "recommend_for_new_user"]
 
@@ -31,25 +31,7 @@ def _check_inputs(X: Any, mu: Any, item_idx: Any, ratings: Any) -> tuple[np.ndar
     if mu.shape != (X.shape[0], 1):
         raise ValueError(f"mu has shape {mu.shape} but X has shape {X.shape}; mu must be "
                          f"(n_movies, 1) = ({X.shape[0]}, 1) (reshape with mu.reshape(-1, 1))")
-    idx = np.asarray(item_idx)
-    if idx.ndim != 1:
-        raise ValueError(f"item_idx must be 1-dimensional, got shape {idx.shape}")
-    if idx.size and not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"item_idx must hold integer row indices of X, got dtype {idx.dtype}")
-    idx = idx.astype(np.int64)
-    y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
-    if y.shape != idx.shape:
-        raise ValueError(f"ratings has shape {y.shape} but item_idx has shape {idx.shape}; "
-                         "give one rating per rated movie")
-    if idx.size:
-        bad = (idx < 0) | (idx >= X.shape[0])
-        if bad.any():
-            raise ValueError(f"item_idx holds {int(idx[bad][0])}, outside the rows of X "
-                             f"(0 .. {X.shape[0] - 1})")
-        uniq, counts = np.unique(idx, return_counts=True)
-        if (counts > 1).any():
-            raise ValueError(f"item_idx lists movie row {int(uniq[counts > 1][0])} more than once; "
-                             "keep one rating per movie")
+    idx, y = check_rated_rows("item_idx", item_idx, ratings, X.shape[0], "X", "movie")
     return X, mu, idx, y
 
 

@@ -15,6 +15,7 @@ import numpy as np
 __all__ = [
     "as_matrix",
     "check_lambda",
+    "check_rated_rows",
     "check_ratings_R",
     "check_scale",
     "check_params",
@@ -68,6 +69,35 @@ def check_lambda(lambda_: Any, name: str = "lambda_") -> float:
     if not np.isfinite(lam) or lam < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {lambda_!r}")
     return lam
+
+
+def check_rated_rows(name: str, idx: Any, ratings: Any, n_rows: int, rows_of: str,
+                     what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate one newcomer's ratings: rows ``idx`` of the matrix ``rows_of``, each rated once.
+
+    ``name`` is the argument (``"item_idx"``), ``rows_of`` the matrix whose rows it indexes
+    (``"X"``, ``n_rows`` rows) and ``what`` one row in words (``"movie"``), for the messages.
+    Returns ``idx`` as int64 and ``ratings`` as float64, both of shape ``(m,)``; ``m`` may be 0.
+    """
+    idx = np.asarray(idx)
+    if idx.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {idx.shape}")
+    if idx.size and not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer row indices of {rows_of}, got dtype {idx.dtype}")
+    idx = idx.astype(np.int64)
+    y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
+    if y.shape != idx.shape:
+        raise ValueError(f"ratings has shape {y.shape} but {name} has shape {idx.shape}; "
+                         f"give one rating per {what}")
+    if idx.size:
+        bad = (idx < 0) | (idx >= n_rows)
+        if bad.any():
+            raise ValueError(f"{name} holds {int(idx[bad][0])}, outside the rows of {rows_of} (0 .. {n_rows - 1})")
+        uniq, counts = np.unique(idx, return_counts=True)
+        if (counts > 1).any():
+            raise ValueError(f"{name} lists {what} row {int(uniq[counts > 1][0])} more than once; "
+                             f"keep one rating per {what}")
+    return idx, y
 
 
 def check_ratings_R(Y: Any, R: Any, allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray]:

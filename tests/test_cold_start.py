@@ -154,8 +154,10 @@ def test_fit_new_item_refuses_bad_input():
         fit_new_item(W, b, [0, 0], [3.0, 4.0], 3.0, 1.0)
     with pytest.raises(ValueError, match="outside the rows of W"):
         fit_new_item(W, b, [15], [3.0], 3.0, 1.0)
-    with pytest.raises(TypeError, match="integer"):
+    with pytest.raises(TypeError, match="integer row indices of W"):
         fit_new_item(W, b, [0.0], [3.0], 3.0, 1.0)
+    with pytest.raises(ValueError, match="user_idx must be 1-dimensional"):
+        fit_new_item(W, b, [[0]], [3.0], 3.0, 1.0)
     with pytest.raises(ValueError, match="x_prior has shape"):
         fit_new_item(W, b, idx, y, 3.0, 1.0, x_prior=[0.0, 0.0])
     with pytest.raises(ValueError, match="lambda_"):

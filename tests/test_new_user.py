@@ -199,6 +199,7 @@ def test_speed_is_not_retraining():
         ({"item_idx": [0, 9], "ratings": [1.0, 2.0]}, ValueError, "item_idx holds 9"),
         ({"item_idx": [1, 1], "ratings": [1.0, 2.0]}, ValueError, "more than once"),
         ({"item_idx": [0.5], "ratings": [1.0]}, TypeError, "integer"),
+        ({"item_idx": [[0, 1]], "ratings": [1.0, 2.0]}, ValueError, "item_idx must be 1-dimensional"),
         ({"ratings": [1.0]}, ValueError, r"ratings has shape \(1,\) but item_idx has shape \(2,\)"),
         ({"ratings": [1.0, np.nan]}, ValueError, "NaN"),
         ({"lambda_": -1.0}, ValueError, "lambda_"),
