@@ -63,7 +63,7 @@ def _data(cfg: Config, p: dict):
         ratings, movies, source = ml.ratings, ml.movies, "MovieLens ml-latest-small"
     import pandas as pd
 
-    split = ru.ratings.split_random(ratings, p["test_fraction"], validation_fraction=p["validation_fraction"],
+    split = ru.splits.split_random(ratings, p["test_fraction"], validation_fraction=p["validation_fraction"],
                                     seed=p["seed"])
     index = dict(movies=movies, users=np.sort(ratings.userId.unique()))
     if movies is None:

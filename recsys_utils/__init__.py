@@ -50,8 +50,8 @@ _LAZY = {
     "toy": ("ToyRatings", "ToyFeatures", "load_toy_ratings", "load_toy_features",
             "load_toy_binary", "load_toy_mean_normalization"),
     "movielens": ("MovieLens", "load_movielens", "movielens_cache_dir"),
-    "ratings": ("ratings_to_matrices", "ratings_to_triples", "split_random", "split_by_time",
-                "binarize"),
+    "ratings": ("ratings_to_matrices", "ratings_to_triples", "binarize"),
+    "splits": ("split_random", "split_by_time"),
     "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
     "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
     "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
@@ -61,7 +61,7 @@ _LAZY = {
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
 _SUBMODULES = {
     "baselines", "candidates", "checks", "download", "explorer", "features", "gradient_descent",
-    "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "toy",
+    "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "splits", "toy",
     "training", "two_tower", "validation", "widgets",
 }
 

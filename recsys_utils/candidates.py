@@ -135,7 +135,7 @@ def recent_items(user_idx: Any, item_idx: Any, timestamps: Any, n_users: int, n:
     user_idx, item_idx : int arrays, shape (n_ratings,)
     timestamps : array, shape (n_ratings,)
         Equal times are broken by position: a later rating counts as more recent (as in
-        `recsys_utils.ratings.split_by_time`).
+        `recsys_utils.splits.split_by_time`).
     n_users : int
     n : int, default 10
 

@@ -100,3 +100,19 @@ def real_movielens_dir() -> Path:
             "holding ml-latest-small/ or ml-latest-small.zip (CI sets it to ../shared/data)"
         )
     return Path(REAL_RECSYS_DATA)
+
+
+@pytest.fixture
+def small():
+    """A five-row ratings table, hand-made so every expected figure can be read off."""
+    # Users 7 and 9, movies 1, 3, 8; hand-made so every expected figure can be read off.
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "userId": [9, 7, 7, 9, 7],
+            "movieId": [3, 3, 1, 8, 8],
+            "rating": [0.5, 4.0, 5.0, 2.5, 3.0],
+            "timestamp": [100, 50, 10, 200, 60],
+        }
+    )

@@ -117,7 +117,8 @@ def test_bad_input_is_refused_loudly(call, error, match):
 
 def test_on_movielens_each_baseline_beats_the_simpler_one(real_movielens_dir):
     from recsys_utils.movielens import load_movielens
-    from recsys_utils.ratings import ratings_to_triples, split_random
+    from recsys_utils.ratings import ratings_to_triples
+    from recsys_utils.splits import split_random
 
     ml = load_movielens(real_movielens_dir)
     train, _, test = split_random(ml.ratings, 0.2, seed=42)
