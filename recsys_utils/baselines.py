@@ -25,7 +25,7 @@ import numpy as np
 
 from .cofi_cost_tf import _check_triples
 from .popularity import smoothed_item_mean
-from .validation import check_lambda
+from .validation import check_int, check_lambda
 
 __all__ = [
     "GlobalMeanBaseline",
@@ -53,8 +53,7 @@ def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int, n_users: int) -> t
 
 def _check_sizes(n_movies: Any, n_users: Any) -> None:
     for name, v in (("n_movies", n_movies), ("n_users", n_users)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        check_int(f"{name}", v)
 
 
 def _check_training(item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int):
@@ -273,8 +272,7 @@ def biases_baseline(
     """
     item_idx, user_idx, y = _check_training(item_idx, user_idx, y, n_movies, n_users)
     lam = check_lambda(lambda_)
-    if isinstance(n_rounds, bool) or not isinstance(n_rounds, (int, np.integer)) or n_rounds < 1:
-        raise ValueError(f"n_rounds must be a positive integer, got {n_rounds!r}")
+    check_int("n_rounds", n_rounds)
     gm = float(y.mean())
     n_i = np.bincount(item_idx, minlength=n_movies)
     m_j = np.bincount(user_idx, minlength=n_users)

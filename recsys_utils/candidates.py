@@ -30,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .retrieval import top_k
-from .validation import as_matrix
+from .validation import as_matrix, check_int
 
 __all__ = [
     "combine_candidates_loop",
@@ -111,8 +111,7 @@ def combine_candidates(lists: Sequence[Any], exclude: Any = ()) -> np.ndarray:
 
 
 def _check_pairs(user_idx: Any, item_idx: Any, n_users: Any) -> tuple[np.ndarray, np.ndarray, int]:
-    if isinstance(n_users, bool) or not isinstance(n_users, (int, np.integer)) or n_users < 1:
-        raise ValueError(f"n_users must be a positive integer, got {n_users!r}")
+    check_int("n_users", n_users)
     u, i = _index_array("user_idx", user_idx), _index_array("item_idx", item_idx)
     if u.shape != i.shape:
         raise ValueError(f"user_idx has shape {u.shape} but item_idx has shape {i.shape}; one entry per rating")
@@ -122,9 +121,7 @@ def _check_pairs(user_idx: Any, item_idx: Any, n_users: Any) -> tuple[np.ndarray
 
 
 def _check_n(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    return int(n)
+    return check_int("n", n)
 
 
 def recent_items(user_idx: Any, item_idx: Any, timestamps: Any, n_users: int, n: int = 10) -> list[np.ndarray]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from .cofi_cost_tf import _check_triples
 from .training import CofiModel
+from .validation import check_int
 
 __all__ = ["TrackedRun", "train_tracked", "TrainingExplorer"]
 
@@ -142,8 +143,7 @@ def train_tracked(
 
     if not hasattr(baseline, "predict"):
         raise TypeError(f"baseline must have a predict(item_idx, user_idx) method, got {type(baseline).__name__}")
-    if isinstance(track_every, bool) or not isinstance(track_every, (int, np.integer)) or track_every < 1:
-        raise ValueError(f"track_every must be a positive integer, got {track_every!r}")
+    check_int("track_every", track_every)
     for reserved in ("callback", "callback_every"):
         if reserved in train_kwargs:
             raise TypeError(f"train_tracked sets {reserved} itself; do not pass it")

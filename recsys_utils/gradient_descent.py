@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .cofi_cost import cofi_gradients
-from .validation import check_lambda, check_params
+from .validation import check_int, check_lambda, check_params
 
 __all__ = ["GradientDescentResult", "gradient_descent_step", "gradient_descent"]
 
@@ -134,8 +134,7 @@ def gradient_descent(
     """
     alpha = _check_alpha(alpha)
     lam = check_lambda(lambda_)
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 1:
-        raise ValueError(f"iterations must be a positive integer, got {iterations!r}")
+    check_int("iterations", iterations)
     X, W, b, Y, R = check_params(X, W, b, Y, R)
     history = np.empty(iterations)
     for it in range(iterations):

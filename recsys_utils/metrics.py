@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from .validation import as_matrix
+from .validation import as_matrix, check_int
 
 __all__ = ["rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"]
 
@@ -89,8 +89,7 @@ def roc_auc(y_true: Any, score: Any) -> float:
 
 def _at_k(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]], k: int,
           denominator: str) -> float:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    check_int("k", k)
     scores = []
     for user, items in relevant.items():
         rel = set(items)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_lambda, check_rated_rows
+from .validation import as_matrix, check_int, check_lambda, check_rated_rows
 
 __all__ = ["new_user_cost", "fit_new_user", "predict_new_user", "recommend_for_new_user"]
 
@@ -181,8 +181,7 @@ def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_
         Their predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i`.
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    check_int("k", k)
     allowed = np.ones(X.shape[0], dtype=bool)
     if candidates is not None:
         c = np.asarray(candidates)

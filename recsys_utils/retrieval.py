@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from .validation import as_matrix
+from .validation import as_matrix, check_int
 
 __all__ = ["TopK", "top_k_loop", "top_k", "related_items", "METRICS"]
 
@@ -63,9 +63,7 @@ def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
 
 
 def _check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
-    return int(k)
+    return check_int("k", k)
 
 
 def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
@@ -227,8 +225,8 @@ def top_k(
     n_queries, n_items = Q.shape[0], items.shape[0]
     if chunk_size is None:
         chunk_size = max(1, MAX_BLOCK // n_items)
-    elif isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    else:
+        check_int("chunk_size", chunk_size)
     dtype = np.result_type(Q, items)
     Q, items = Q.astype(dtype, copy=False), items.astype(dtype, copy=False)
     item_sq = np.einsum("ij,ij->i", items, items) if metric == "sqeuclidean" else None

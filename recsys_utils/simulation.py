@@ -28,16 +28,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .retrieval import top_k
-from .validation import as_matrix
+from .validation import as_matrix, check_int
 
 __all__ = ["Catalogue", "make_catalogue", "top_k_per_user", "rerank_with_cap", "gini",
            "SlateMetrics", "slate_metrics", "FeedbackHistory", "simulate_feedback_loop"]
 
 
 def _positive_int(name: str, v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-        raise ValueError(f"{name} must be a positive integer, got {v!r}")
-    return int(v)
+    return check_int(f"{name}", v)
 
 
 def _fraction(name: str, v: Any) -> float:

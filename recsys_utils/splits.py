@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from recsys_utils.ratings import _check_table
+from recsys_utils.validation import check_int
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,8 +89,7 @@ def _per_user(name: str, n: int | None, fraction: float | None, counts: np.ndarr
     if fraction is not None:
         f = _check_fraction(f"{name}_fraction", fraction)
         return np.where(f > 0, np.maximum(1, np.floor(f * counts + 0.5)), 0).astype(np.int64)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n_{name} must be an integer >= 0, got {n!r}")
+    check_int(f"n_{name}", n, minimum=0)
     return np.full(len(counts), n, dtype=np.int64)
 
 
@@ -127,8 +127,7 @@ def split_by_time(
     [1, 2]
     """
     _check_table(ratings, "ratings", (user_col, time_col))
-    if isinstance(min_train, bool) or not isinstance(min_train, (int, np.integer)) or min_train < 0:
-        raise ValueError(f"min_train must be an integer >= 0, got {min_train!r}")
+    check_int("min_train", min_train, minimum=0)
     _, codes = np.unique(ratings[user_col].to_numpy(), return_inverse=True)
     counts = np.bincount(codes)
     if n_test is None and test_fraction is None:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ._tf import tf
 from .cofi_cost_tf import _check_triples
-from .validation import check_lambda, check_ratings_R
+from .validation import check_int, check_lambda, check_ratings_R
 
 __all__ = ["CofiModel", "init_params", "train_cofi", "train_cofi_observed"]
 
@@ -78,8 +78,7 @@ def init_params(
     every rerun, start from identical numbers.
     """
     for name, v in (("n_movies", n_movies), ("n_users", n_users), ("n_features", n_features)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        check_int(f"{name}", v)
     if not np.isfinite(init_std) or init_std < 0:
         raise ValueError(f"init_std must be a finite number >= 0, got {init_std!r}")
     rng = np.random.default_rng(seed)
@@ -91,8 +90,7 @@ def init_params(
 def _check_settings(loss: str, iterations: int, learning_rate: float) -> None:
     if loss not in ("squared", "binary"):
         raise ValueError(f"loss must be 'squared' or 'binary', got {loss!r}")
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 1:
-        raise ValueError(f"iterations must be a positive integer, got {iterations!r}")
+    check_int("iterations", iterations)
     if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
 

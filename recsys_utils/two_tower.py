@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from ._tf import tf
-from .validation import as_matrix
+from .validation import as_matrix, check_int
 
 __all__ = ["TwoTower", "build_two_tower", "train_two_tower", "to_unit_range", "from_unit_range"]
 
@@ -51,9 +51,7 @@ class TwoTower(NamedTuple):
 
 
 def _check_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return check_int(f"{name}", value)
 
 
 def build_two_tower(

@@ -14,6 +14,7 @@ import numpy as np
 
 __all__ = [
     "as_matrix",
+    "check_int",
     "check_lambda",
     "check_rated_rows",
     "check_ratings_R",
@@ -59,6 +60,14 @@ def as_matrix(name: str, value: Any, ndim: int = 2, allow_empty: bool = False) -
             "unrated entries belong in R (R = 0) with any finite placeholder in Y, e.g. 0"
         )
     return arr
+
+
+def check_int(name: str, value: Any, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int``, refusing bools, floats and values below ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        need = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name} must be {need}, got {value!r}")
+    return int(value)
 
 
 def check_lambda(lambda_: Any, name: str = "lambda_") -> float:

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .new_user import fit_new_user, predict_new_user
-from .validation import as_matrix, check_lambda
+from .validation import as_matrix, check_int, check_lambda
 
 __all__ = ["NewUserPanel"]
 
@@ -110,8 +110,7 @@ class NewUserPanel:
         if lambda_ is None:
             lambda_ = getattr(model, "settings", {}).get("lambda_", 1.0)
         lam = check_lambda(lambda_)
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k must be a positive integer, got {k!r}")
+        check_int("k", k)
         self.k, self.max_matches = int(k), int(max_matches)
         self.ratings: dict[Any, float] = {}
         self.w, self.b = np.zeros(self.X.shape[1]), 0.0
