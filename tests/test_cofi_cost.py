@@ -193,18 +193,3 @@ def test_predict_shape_mismatch():
     with pytest.raises(ValueError, match=r"w has shape \(2,\) but x has shape \(3,\)"):
         predict([5, 0], [1, 2, 3], 0.0)
 
-
-@pytest.mark.parametrize("value", [0, -3, 2.0, True, "4"])
-def test_check_int_refuses_what_is_not_a_count(value):
-    from recsys_utils.validation import check_int
-
-    with pytest.raises(ValueError, match=r"n_features must be a positive integer, got"):
-        check_int("n_features", value)
-
-
-def test_check_int_with_a_minimum():
-    from recsys_utils.validation import check_int
-
-    assert check_int("n_test", 0, minimum=0) == 0
-    with pytest.raises(ValueError, match=r"n_test must be an integer >= 0, got -1"):
-        check_int("n_test", -1, minimum=0)
