@@ -42,9 +42,23 @@ Nothing here imports TensorFlow (or pandas) until a check that needs it runs. Sh
 the series' notation: ``X`` (n_movies, n_features), ``W`` (n_users, n_features), ``b``
 (1, n_users), ``Y`` and ``R`` (n_movies, n_users), ``mu`` (n_movies, 1).
 
->>> from recsys_utils.cofi_cost import cofi_cost
->>> check_cofi_cost(cofi_cost)
+>>> import numpy as np
+>>> def my_cofi_cost(X, W, b, Y, R, lambda_):
+...     E = (X @ W.T + b - Y) * R
+...     return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+>>> check_cofi_cost(my_cofi_cost)
 ✓ cofi_cost: all 4 checks passed
+
+A function that only calls the package's own answer is refused (the package's functions that
+answer the exercise are unavailable while the check runs):
+
+>>> import recsys_utils as ru
+>>> def borrowed_cost(X, W, b, Y, R, lambda_):
+...     return ru.cofi_cost(X, W, b, Y, R, lambda_)
+>>> check_cofi_cost(borrowed_cost)
+Traceback (most recent call last):
+...
+recsys_utils.checks.engine.CheckFailed: cofi_cost: your function calls the package's own answer: write this yourself — the check cannot use `ru.cofi_cost`. This exercise asks you to compute it with NumPy (or TensorFlow), step by step.
 """
 
 from __future__ import annotations

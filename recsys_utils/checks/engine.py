@@ -15,13 +15,18 @@ Nothing here imports TensorFlow.
 from __future__ import annotations
 
 import functools
+import inspect
+import os
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Case", "Trial", "Mistake", "run_check", "check_close", "close", "copying", "fmt", "show",
+from . import answers
+
+__all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close", "copying", "fmt", "show",
            "shape_name"]
 
 
@@ -146,6 +151,8 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
     return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
 
 
+#: Frames that are not the learner's: the package's and installed libraries'.
+_NOT_YOURS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "site-packages", "dist-packages")
 _INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie indices "
                "such as item_idx for rows of X, user indices such as user_idx for rows of W and columns of b)")
 _EXCEPTION_HINTS = (
@@ -160,47 +167,101 @@ _EXCEPTION_HINTS = (
 )
 
 
-def _raised(name: str, exc: Exception, case: Case) -> AssertionError:
-    text = f"{name}: your function raised {type(exc).__name__}: {exc}\n  when called on {case.label}"
+class CheckFailed(AssertionError):
+    """A check's verdict: in a notebook, only the message is shown, not the frames of the package.
+
+    IPython shows what :meth:`_render_traceback_` returns instead of the full traceback, so the
+    diagnosis is the first thing the learner reads.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return f"{type(self).__name__}: {self}".split("\n")
+
+
+def _in_your_code(exc: BaseException) -> str:
+    """``line N: <source>`` of the last frame of the learner's code in ``exc``'s traceback."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not any(part in f.filename for part in _NOT_YOURS)]
+    if not frames or not frames[-1].line:
+        return ""
+    return f"\n  in your code, line {frames[-1].lineno}: {frames[-1].line.strip()}"
+
+
+def _raised(name: str, exc: Exception, case: Case) -> CheckFailed:
+    text = (f"{name}: your function raised {type(exc).__name__}: {exc}{_in_your_code(exc)}\n"
+            f"  when called on {case.label}")
     for needle, hint in _EXCEPTION_HINTS:
         if needle in str(exc):
             text += f"\n  Hint: {hint}."
             break
-    return AssertionError(text)
+    return CheckFailed(text)
+
+
+def _not_answered(name: str, answer: Callable, exercise: str | None) -> CheckFailed:
+    what = exercise or "This exercise"
+    return CheckFailed(f"{name}: {what} is not answered yet: replace `raise NotImplementedError()` in "
+                       f"{getattr(answer, '__name__', 'your function')} with your code, then run this "
+                       "cell again.")
+
+
+def _delegated(name: str, exc: Exception, exercise: str | None) -> CheckFailed:
+    what = f"{exercise} asks" if exercise else "this exercise asks"
+    return CheckFailed(f"{name}: your function calls the package's own answer: {exc}. {what[0].upper()}"
+                       f"{what[1:]} you to compute it with NumPy (or TensorFlow), step by step.")
 
 
 def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
               cases: Sequence[Case], mistakes: Sequence[Mistake], *,
               parts: tuple[str, ...] | None = None, rtol: float = 1e-6, atol: float = 1e-9,
-              hint: str = "") -> None:
+              hint: str = "", references: Sequence[Callable] = (), exercises: dict | None = None,
+              answer: Callable | None = None, substitute: dict | None = None) -> None:
     """Run ``fn`` on every case; print one line if all agree with ``reference``, else raise.
+
+    ``references``: the package's functions that answer the exercise; they raise while ``fn``
+    runs. ``exercises``: the notebook's function names -> "Exercise N", for the messages.
+    ``answer``: the learner's own function when ``fn`` wraps it (default ``fn``).
+    ``substitute``: learner functions of earlier exercises -> the references put in their place.
 
     Raises
     ------
     TypeError
         If ``fn`` is not callable (e.g. the result of calling the function was passed).
-    AssertionError
-        If ``fn`` raises, or its output differs from the reference on some case; the
-        message names the case, the expected and received values, and the probable mistake.
+    CheckFailed
+        (an AssertionError) If ``fn`` raises, or its output differs from the reference on some
+        case; the message names the case, the expected and received values, and the probable
+        mistake; or says that the exercise is not answered yet, or that it calls the package's
+        own answer.
     """
     if not callable(fn):
         raise TypeError(f"check_{name} expects your function itself, e.g. check_{name}(my_function) "
                         f"without parentheses after my_function; got {type(fn).__name__}")
+    answer = fn if answer is None else answer
+    exercise = (exercises or {}).get(getattr(inspect.unwrap(answer), "__name__", None))
+    if any(inspect.unwrap(answer) is r for r in references):
+        raise _delegated(name, answers.ReferenceUnavailable(
+            f"you passed `ru.{answer.__name__}` itself; write this yourself"), exercise)
     failed: list[Trial] = []
     raised: list[tuple[Exception, Case]] = []
-    for case in cases:
-        expected = reference(*_copies(case.args))
-        try:
-            got = fn(*_copies(case.args))
-        except Exception as exc:  # the learner's code: report whatever it raised
-            raised.append((exc, case))
-            continue
-        wrong = _wrong_parts(got, expected, parts, rtol, atol)
-        if wrong:
-            failed.append(Trial(case, got, expected, wrong, parts))
+    expected = [reference(*_copies(case.args)) for case in cases]
+    with answers.references_unavailable(references, answer), answers.substituted(substitute or {}, answer):
+        for case, want in zip(cases, expected, strict=True):
+            try:
+                got = fn(*_copies(case.args))
+            except Exception as exc:  # the learner's code: report whatever it raised
+                raised.append((exc, case))
+                continue
+            wrong = _wrong_parts(got, want, parts, rtol, atol)
+            if wrong:
+                failed.append(Trial(case, got, want, wrong, parts))
+    answers.ANSWERS[name] = (answer, not failed and not raised)
     if not failed and not raised:
         print(f"✓ {name}: all {len(cases)} checks passed")
         return
+    if raised and not failed and all(answers.not_answered(e) for e, _ in raised):
+        raise _not_answered(name, answer, exercise) from None
+    borrowed = [e for e, _ in raised if isinstance(e, answers.ReferenceUnavailable)]
+    if borrowed:
+        raise _delegated(name, borrowed[0], exercise) from None
     scores = [sum(m.explains(t, rtol, atol) for t in failed) for m in mistakes]
     best = max(range(len(mistakes)), key=lambda i: (scores[i], -i), default=None)
     if best is not None and scores[best] > 0:
@@ -219,7 +280,7 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         diagnosis += f"\n  (It also raised {type(exc).__name__} on {case.label}.)"
     f = trial.fields()
     what = "" if parts is None else f" {f['part']}"
-    raise AssertionError(
+    raise CheckFailed(
         f"{name}: {len(failed) + len(raised)} of {len(cases)} checks failed. On {trial.case.label}:\n"
         f"  {diagnosis}\n{show('expected' + what, f['expected'], 10 + len(what))}\n"
         f"{show('got' + what, f['got'], 10 + len(what))}"
@@ -248,7 +309,7 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol:
     try:
         g_shape, e_shape = np.shape(np.asarray(got, dtype=float)), np.shape(expected)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
+        raise CheckFailed(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
     if g_shape != e_shape:
         problem = f"expected shape {e_shape}, got shape {g_shape}"
     else:
@@ -256,7 +317,7 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol:
         k = np.unravel_index(np.nanargmax(diff), diff.shape) if diff.ndim else ()
         where = f" at index {tuple(int(i) for i in k)}" if k else ""
         problem = f"largest difference {np.nanmax(diff):.3g}{where}"
-    raise AssertionError(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
+    raise CheckFailed(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
                          f"{show('got', fmt(got), 10)}")
 
 

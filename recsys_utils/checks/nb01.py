@@ -13,12 +13,15 @@ from functools import partial
 
 import numpy as np
 
-from ..cofi_cost import predict, user_cost
+from ..cofi_cost import predict, predict_all, user_cost
 from .cases import cofi_cases
 from .engine import Case, Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_predict", "check_user_cost", "PREDICT", "USER_COST"]
+__all__ = ["check_predict", "check_user_cost", "PREDICT", "USER_COST", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"predict": "Exercise 1", "user_cost": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- the mistakes
@@ -65,7 +68,9 @@ def check_predict(fn: Callable) -> None:
     lecture's 5 x 0.99 + 0 = 4.95. Diagnoses: an array returned (``w * x`` not summed), the
     bias forgotten or subtracted.
 
-    >>> check_predict(predict)
+    >>> def my_predict(w, x, b):
+    ...     return float(np.dot(w, x) + b)
+    >>> check_predict(my_predict)
     ✓ predict: all 4 checks passed
     """
     rng = np.random.default_rng(0)
@@ -74,7 +79,8 @@ def check_predict(fn: Callable) -> None:
     for n in (3, 5, 1):
         cases.append(Case(f"random w, x with {n} features", (rng.normal(size=n), rng.normal(size=n),
                                                             float(rng.normal()))))
-    run_check("predict", fn, predict, cases, with_structure(PREDICT), rtol=1e-5, hint="w · x + b.")
+    run_check("predict", fn, predict, cases, with_structure(PREDICT), rtol=1e-5, hint="w · x + b.",
+              references=(predict, predict_all), exercises=EXERCISES)
 
 
 def check_user_cost(fn: Callable) -> None:
@@ -93,4 +99,5 @@ def check_user_cost(fn: Callable) -> None:
         label = case.label.replace("(", f"(user j={j}, ", 1)
         cases.append(Case(label, args, {**case.fields, "m": int(R[:, j].sum())}))
     run_check("user_cost", fn, user_cost, cases, with_structure(USER_COST), rtol=1e-5,
-              hint="J = 1/(2m) Σ_{i: r(i)=1} (w · x(i) + b - y(i))² + λ/(2m) Σ_k w_k², m = r.sum().")
+              hint="J = 1/(2m) Σ_{i: r(i)=1} (w · x(i) + b - y(i))² + λ/(2m) Σ_k w_k², m = r.sum().",
+              references=(user_cost,), exercises=EXERCISES)

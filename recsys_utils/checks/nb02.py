@@ -13,12 +13,18 @@ from functools import partial
 
 import numpy as np
 
-from ..cofi_cost import cofi_cost
+from ..cofi_cost import cofi_cost, cofi_cost_loop
+from ..cofi_cost_tf import cofi_cost_observed, cofi_cost_observed_tf, cofi_cost_tf
 from .cases import cofi_cases
 from .engine import Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_cofi_cost", "COFI_COST"]
+__all__ = ["check_cofi_cost", "COFI_COST", "EXERCISES", "REFERENCES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_cofi_cost_loop": "Exercise 1", "my_cofi_cost": "Exercise 2"}
+#: The package's functions that compute J(w, b, x): unavailable while the check runs.
+REFERENCES = (cofi_cost, cofi_cost_loop, cofi_cost_tf, cofi_cost_observed, cofi_cost_observed_tf)
 
 
 # ----------------------------------------------------------------------------- the mistakes
@@ -63,8 +69,12 @@ def check_cofi_cost(fn: Callable) -> None:
     unrated entries included, regularization missing or on W only / X only / b too, λ for
     λ/2, an array returned, a mean instead of a sum.
 
-    >>> check_cofi_cost(cofi_cost)
+    >>> def my_cofi_cost(X, W, b, Y, R, lambda_):
+    ...     E = (X @ W.T + b - Y) * R
+    ...     return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    >>> check_cofi_cost(my_cofi_cost)
     ✓ cofi_cost: all 4 checks passed
     """
     run_check("cofi_cost", fn, cofi_cost, cofi_cases(), with_structure(COFI_COST), rtol=1e-5,
-              hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².")
+              hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².",
+              references=REFERENCES, exercises=EXERCISES)

@@ -10,16 +10,22 @@ The exercises, their references and the mistakes the checks name:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import partial
 
-from ..cofi_cost import cofi_gradients
-from ..gradient_descent import gradient_descent_step
+from ..cofi_cost import cofi_gradients, cofi_gradients_loop
+from ..cofi_cost_tf import cofi_cost_observed_tf, cofi_cost_tf
+from ..gradient_descent import gradient_descent, gradient_descent_step
+from .answers import ANSWERS, namespace_of
 from .cases import cofi_cases
 from .engine import Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_cofi_gradients", "check_gradient_descent_step", "COFI_GRADIENTS", "GD_STEP"]
+__all__ = ["check_cofi_gradients", "check_gradient_descent_step", "COFI_GRADIENTS", "GD_STEP", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_cofi_gradients": "Exercise 1", "my_gradient_descent_step": "Exercise 2"}
 
 GRADS = ("dX", "dW", "db")
 
@@ -70,6 +76,17 @@ GD_STEP = [
 
 
 
+def _their_gradients(step: Callable) -> list[Callable]:
+    """The learner's gradient functions that their step may call: the one Exercise 1's check
+    last ran, and whatever their notebook calls ``my_cofi_gradients``."""
+    namespace, code = namespace_of(step) or {}, getattr(inspect.unwrap(step), "__code__", None)
+    called = [namespace.get(n) for n in (code.co_names if code else ())]
+    exercise_1 = [namespace.get(n) for n, ex in EXERCISES.items() if ex == "Exercise 1"]
+    last = [ANSWERS["cofi_gradients"][0]] if "cofi_gradients" in ANSWERS else []
+    found = [g for g in called if callable(g) and any(g is h for h in exercise_1 + last)]
+    return [g for k, g in enumerate(found) if g is not cofi_gradients and all(g is not h for h in found[:k])]
+
+
 # ----------------------------------------------------------------------------- the checks
 def check_cofi_gradients(fn: Callable) -> None:
     """Check ``fn(X, W, b, Y, R, lambda_) -> (dX, dW, db)``, the gradients of ``J(w, b, x)``.
@@ -79,7 +96,9 @@ def check_cofi_gradients(fn: Callable) -> None:
     """
     run_check("cofi_gradients", fn, cofi_gradients, cofi_cases(),
               with_structure(COFI_GRADIENTS, GRADS), parts=GRADS, rtol=1e-5,
-              hint="E = R ⊙ (X Wᵀ + b - Y), dX = E W + λX, dW = Eᵀ X + λW, db = the column sums of E.")
+              hint="E = R ⊙ (X Wᵀ + b - Y), dX = E W + λX, dW = Eᵀ X + λW, db = the column sums of E.",
+              references=(cofi_gradients, cofi_gradients_loop, gradient_descent_step, gradient_descent,
+                          cofi_cost_tf, cofi_cost_observed_tf), exercises=EXERCISES)
 
 
 def check_gradient_descent_step(fn: Callable) -> None:
@@ -87,9 +106,20 @@ def check_gradient_descent_step(fn: Callable) -> None:
 
     Diagnoses: + instead of -, alpha forgotten, b updated with a regularization term,
     regularization left out of the gradients, a parameter not updated, wrong order/shapes.
+
+    Each mistake costs once: while it runs, the learner's gradient function (Exercise 1) is
+    replaced by the package's :func:`~recsys_utils.cofi_cost.cofi_gradients`, so a step built on
+    wrong gradients is graded on the step alone, and told to fix Exercise 1.
     """
     cases = cofi_cases(alphas=(0.01, 0.05, 0.1, 0.02))
     parts = ("X", "W", "b")
+    theirs = _their_gradients(fn)
     run_check("gradient_descent_step", fn, gradient_descent_step, cases, with_structure(GD_STEP, parts),
               parts=parts, rtol=1e-5,
-              hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.")
+              hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.",
+              references=(gradient_descent_step, gradient_descent), exercises=EXERCISES,
+              substitute={g: cofi_gradients for g in theirs})
+    wrong = [g for g in theirs if not ANSWERS.get("cofi_gradients", (g, True))[1]]
+    if wrong:
+        print(f"  Your step is right for the package's gradients, put in place of your {wrong[0].__name__} "
+              "while this check ran; Exercise 1's check does not accept your gradients yet: fix them there.")

@@ -22,12 +22,17 @@ from typing import Any
 import numpy as np
 
 from .._tf import tf
-from ..retrieval import related_items
+from ..features import user_features
+from ..retrieval import related_items, top_k, top_k_loop
+from ..two_tower import build_two_tower
 from .engine import Case, Mistake, Trial, copying, fmt, run_check
 from .mistakes import NOT_A_NUMBER, RETURNED_NONE, not_indices, same_set_other_order
 
 __all__ = ["check_genre_average", "check_two_tower", "check_nearest_movies", "GENRE_AVERAGE", "TWO_TOWER",
-           "NEAREST"]
+           "NEAREST", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"genre_average": "Exercise 1", "lecture_two_tower": "Exercise 2", "nearest_movies": "Exercise 3"}
 
 #: A hand-made MovieLens: (movieId, genres) and (userId, movieId, rating).
 GENRE_MOVIES = ((1, "Comedy|Romance"), (2, "Comedy"), (3, "Sci-Fi|Action"), (4, "Drama"),
@@ -117,7 +122,8 @@ def check_genre_average(fn: Callable) -> None:
     run_check("genre_average", copy, _genre_reference, cases,
               [RETURNED_NONE, *GENRE_AVERAGE, NOT_A_NUMBER], rtol=1e-6,
               hint="mine = train[train.userId == user_id]; in_genre = genre in the movie's genres.split('|'); "
-                   "(sum of mine's ratings in the genre + strength * mine's mean) / (count + strength).")
+                   "(sum of mine's ratings in the genre + strength * mine's mean) / (count + strength).",
+              references=(user_features,), exercises=EXERCISES, answer=fn)
 
 
 # ----------------------------------------------------------------------------- two towers
@@ -232,7 +238,8 @@ def check_two_tower(fn: Callable) -> None:
     run_check("two_tower", build if callable(fn) else fn, two_tower_reference, cases,
               [RETURNED_NONE, *TWO_TOWER], parts=MODEL_PARTS,
               hint="each tower Dense(256, relu) -> Dense(128, relu) -> Dense(32), then "
-                   "UnitNormalization(axis=1); output Dot(axes=1)([vu, vm]).")
+                   "UnitNormalization(axis=1); output Dot(axes=1)([vu, vm]).",
+              references=(build_two_tower,), exercises=EXERCISES, answer=fn)
 
 
 # ----------------------------------------------------------------------------- nearest movies
@@ -284,4 +291,5 @@ def check_nearest_movies(fn: Callable) -> None:
                   {"i": i, "k": k, "k_minus_1": k - 1}) for i, k in ((0, 10), (17, 5), (39, 3))]
     run_check("nearest_movies", copying(fn, lambda a: (a[0].copy(), *a[1:])), _nearest_reference, cases,
               [RETURNED_NONE, *NEAREST], hint="d = np.sum((VM - VM[i]) ** 2, axis=1); d[i] = np.inf; "
-                                                 "np.argsort(d)[:k].")
+                                                 "np.argsort(d)[:k].",
+              references=(related_items, top_k, top_k_loop), exercises=EXERCISES, answer=fn)

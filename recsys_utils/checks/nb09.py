@@ -15,11 +15,14 @@ from functools import partial
 
 import numpy as np
 
-from ..candidates import combine_candidates, rank_candidates
+from ..candidates import combine_candidates, combine_candidates_loop, rank_candidates
 from .engine import Case, Mistake, copying, run_check
 from .mistakes import RETURNED_NONE, not_indices, same_set_other_order
 
-__all__ = ["check_combine_candidates", "check_rank_candidates", "COMBINE", "RANK"]
+__all__ = ["check_combine_candidates", "check_rank_candidates", "COMBINE", "RANK", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_combine": "Exercise 1", "my_rank": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- combine and rank
@@ -93,7 +96,8 @@ def check_combine_candidates(fn: Callable) -> None:
         cases.append(Case(text, (lists, np.asarray(exclude, dtype=np.int64)), {"n_lists": len(lists)}))
     copy = copying(fn, lambda a: ([x.copy() for x in a[0]], a[1].copy()))
     run_check("combine_candidates", copy, combine_candidates, cases, [RETURNED_NONE, *COMBINE],
-              hint="for each list, for each movie: keep it if it is neither in exclude nor already kept.")
+              hint="for each list, for each movie: keep it if it is neither in exclude nor already kept.",
+              references=(combine_candidates, combine_candidates_loop), exercises=EXERCISES, answer=fn)
 
 
 def check_rank_candidates(fn: Callable) -> None:
@@ -118,4 +122,5 @@ def check_rank_candidates(fn: Callable) -> None:
         cases.append(Case(f"random vectors (seed {seed}), {n_movies} movies, {n_cand} candidates, k={k}",
                           (vu, VM, cand, k), {"k": k}))
     run_check("rank_candidates", fn, rank_candidates, cases, [RETURNED_NONE, *RANK],
-              hint="scores = VM[candidates] @ vu; candidates[np.argsort(-scores)[:k]].")
+              hint="scores = VM[candidates] @ vu; candidates[np.argsort(-scores)[:k]].",
+              references=(rank_candidates,), exercises=EXERCISES)

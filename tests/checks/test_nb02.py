@@ -31,7 +31,8 @@ def cost_only_W(X, W, b, Y, R, lambda_):
 
 
 def cost_regularizes_b(X, W, b, Y, R, lambda_):
-    return cofi_cost(X, W, b, Y, R, lambda_) + lambda_ / 2 * np.sum(b**2)
+    E = (X @ W.T + b - Y) * R
+    return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2) + np.sum(b**2))
 
 
 def cost_full_lambda(X, W, b, Y, R, lambda_):

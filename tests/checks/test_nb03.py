@@ -16,8 +16,13 @@ def grads_transposed_dW(X, W, b, Y, R, lambda_):
     return E @ W + lambda_ * X, X.T @ E + lambda_ * W.T, E.sum(axis=0, keepdims=True)
 
 
+def grads(X, W, b, Y, R, lambda_):  # notebook 03's solution
+    E = (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, E.T @ X + lambda_ * W, E.sum(axis=0, keepdims=True)
+
+
 def grads_wrong_order(X, W, b, Y, R, lambda_):
-    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    dX, dW, db = grads(X, W, b, Y, R, lambda_)
     return dW, dX, db
 
 
