@@ -26,12 +26,13 @@ EXERCISES = {"predict": "Exercise 1", "user_cost": "Exercise 2"}
 
 # ----------------------------------------------------------------------------- the mistakes
 def _user_cost(w, b, X, y, r, lambda_, *, err=0.5, reg=0.5, reg_b=0.0, masked=True, by="m",
-               reg_by_m=True):
+               reg_by_m=True, square_of_sum=False):
     """One user's cost with one knob turned: ``by`` is what the sum is divided by ("m" = m(j),
-    "n_movies", or None for nothing)."""
+    "n_movies", or None for nothing); ``square_of_sum``: the penalty (Σ_k w_k)² for Σ_k w_k²."""
     e = (X @ w + b - y) * (r if masked else 1.0)
     n = {"m": r.sum(), "n_movies": len(y), None: 1.0}[by]
-    return err * np.sum(e**2) / n + lambda_ * (reg * np.sum(w**2) + reg_b * b**2) / (n if reg_by_m else 1.0)
+    penalty = np.sum(w) ** 2 if square_of_sum else np.sum(w**2)
+    return err * np.sum(e**2) / n + lambda_ * (reg * penalty + reg_b * b**2) / (n if reg_by_m else 1.0)
 
 
 PREDICT = [
@@ -44,6 +45,11 @@ PREDICT = [
 
 USER_COST = [
     Mistake("exactly twice the expected value: did you drop the 1/2?", partial(_user_cost, err=1.0, reg=1.0)),
+    Mistake("the squared errors are missing their 1/2: J = 1/(2m(j)) Σ (w · x(i) + b - y(i))² + "
+            "λ/(2m(j)) Σ_k w_k²; the 1/2 multiplies both terms", partial(_user_cost, err=1.0)),
+    Mistake("the penalty squares the sum of w, (Σ_k w_k)²: it is the sum of the squares, "
+            "Σ_k w_k² = np.sum(w**2) (on the lecture's w = [5, 0] the two agree, on other w they do not)",
+            partial(_user_cost, square_of_sum=True)),
     Mistake("you divided by the number of movies n_m = {n_movies} instead of m(j) = {m}, the number "
             "of movies this user rated (r.sum())", partial(_user_cost, by="n_movies")),
     Mistake("you did not divide by m(j) = {m}: this cost is 1/(2m(j)) times the sum (the form "

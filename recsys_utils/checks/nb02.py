@@ -29,9 +29,13 @@ REFERENCES = (cofi_cost, cofi_cost_loop, cofi_cost_tf, cofi_cost_observed, cofi_
 
 # ----------------------------------------------------------------------------- the mistakes
 def _cofi_cost(X, W, b, Y, R, lambda_, *, err=0.5, reg_w=0.5, reg_x=0.5, reg_b=0.0, masked=True,
-               divide=None):
-    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of "cells"."""
-    E = (X @ W.T + b - Y) * (R if masked else 1.0)
+               divide=None, mask_before_b=False):
+    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of "cells";
+    ``mask_before_b``: R multiplies X Wᵀ only, so b - Y is left unmasked."""
+    if mask_before_b:
+        E = (X @ W.T) * R + b - Y
+    else:
+        E = (X @ W.T + b - Y) * (R if masked else 1.0)
     n = {None: 1.0, "ratings": R.sum(), "cells": R.size}[divide]
     return err * np.sum(E**2) / n + lambda_ * (reg_w * np.sum(W**2) + reg_x * np.sum(X**2)
                                                + reg_b * np.sum(b**2))
@@ -47,6 +51,9 @@ COFI_COST = [
             partial(_cofi_cost, err=1.0)),
     Mistake("you summed over unrated entries: multiply the error matrix by R so only rated "
             "entries count", partial(_cofi_cost, masked=False)),
+    Mistake("R multiplies X @ W.T before b is added, so every unrated entry still counts b²: "
+            "multiply the whole error, E = (X @ W.T + b - Y) * R (the lecture's table has b = 0, "
+            "which hides this)", partial(_cofi_cost, mask_before_b=True)),
     Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
             partial(_cofi_cost, reg_w=0.0, reg_x=0.0)),
     Mistake("only W is regularized: add (λ/2) Σ X² for the movie features too",

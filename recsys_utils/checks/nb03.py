@@ -31,17 +31,24 @@ GRADS = ("dX", "dW", "db")
 
 
 # ----------------------------------------------------------------------------- the mistakes
-def _grads(X, W, b, Y, R, lambda_, *, reg=1.0, reg_b=0.0, masked=True, sign=1.0):
-    """(dX, dW, db) with one knob turned: ``reg`` scales λ, ``sign`` -1 flips the error."""
-    E = sign * (X @ W.T + b - Y) * (R if masked else 1.0)
+def _grads(X, W, b, Y, R, lambda_, *, reg=1.0, reg_b=0.0, masked=True, sign=1.0, half=1.0):
+    """(dX, dW, db) with one knob turned: ``reg`` scales λ, ``sign`` -1 flips the error, ``half``
+    scales the error (0.5: the ½ of J kept)."""
+    E = half * sign * (X @ W.T + b - Y) * (R if masked else 1.0)
     return (E @ W + reg * lambda_ * X, E.T @ X + reg * lambda_ * W,
             E.sum(axis=0, keepdims=True) + reg_b * lambda_ * b)
 
 
 
-def _gd_step(X, W, b, Y, R, lambda_, alpha, *, sign=-1.0, use_alpha=True, **grad_knobs):
-    """One step with one knob turned: ``sign`` +1 climbs, ``grad_knobs`` go to the gradients."""
+def _gd_step(X, W, b, Y, R, lambda_, alpha, *, sign=-1.0, use_alpha=True, sequential=False,
+             **grad_knobs):
+    """One step with one knob turned: ``sign`` +1 climbs, ``grad_knobs`` go to the gradients,
+    ``sequential``: X updated first, then W's gradient taken at the new X, then b's at both."""
     a = sign * (alpha if use_alpha else 1.0)
+    if sequential:
+        X = X + a * _grads(X, W, b, Y, R, lambda_, **grad_knobs)[0]
+        W = W + a * _grads(X, W, b, Y, R, lambda_, **grad_knobs)[1]
+        return X, W, b + a * _grads(X, W, b, Y, R, lambda_, **grad_knobs)[2]
     dX, dW, db = _grads(X, W, b, Y, R, lambda_, **grad_knobs)
     return X + a * dX, W + a * dW, b + a * db
 
@@ -57,11 +64,18 @@ COFI_GRADIENTS = [
     Mistake("{parts} has the wrong sign: the error is prediction - rating, X @ W.T + b - Y, "
             "not Y - (X @ W.T + b)", partial(_grads, sign=-1.0)),
     Mistake("{parts}: the derivative of (λ/2) w² is λ w, not (λ/2) w", partial(_grads, reg=0.5)),
+    Mistake("{parts} kept the ½ of J: the 2 from differentiating the square cancels it, so "
+            "dX = E @ W + lambda_ * X with E = (X @ W.T + b - Y) * R, no ½", partial(_grads, half=0.5)),
+    Mistake("{parts} kept the ½ of J on every term: the 2 from differentiating the squares cancels "
+            "it, dX = E @ W + lambda_ * X, dW = E.T @ X + lambda_ * W", partial(_grads, half=0.5, reg=0.5)),
 ]
 
 GD_STEP = [
     Mistake("you moved uphill: {parts} went along the gradient; subtract it, X - alpha * dX",
             partial(_gd_step, sign=1.0)),
+    Mistake("you updated one parameter before taking the next one's gradient: compute dX, dW and db "
+            "all at the old X, W, b first, then update all three (a simultaneous update)",
+            partial(_gd_step, sequential=True)),
     Mistake("the learning rate is missing: the step is X - alpha * dX, not X - dX",
             partial(_gd_step, use_alpha=False)),
     Mistake("b was updated with a regularization term: b is not regularized, so db has no "
