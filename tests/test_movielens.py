@@ -4,6 +4,7 @@ Most tests use the synthetic copy from ``conftest.synthetic_movielens`` with its
 checksums; the tests marked ``movielens`` read the real data through ``RECSYS_DATA`` only.
 """
 
+import hashlib
 import os
 import shutil
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recsys_utils import movielens
+from recsys_utils import _movielens_base, movielens
 from recsys_utils.movielens import (
     CHECKSUMS,
     ArchiveError,
@@ -96,8 +97,8 @@ def test_cache_dir_resolution(monkeypatch, tmp_path):
     repo = Path(movielens.__file__).resolve().parent.parent
     assert movielens_cache_dir() == repo / "data"
     # Installed elsewhere (no pyproject.toml next to the package): the per-user cache.
-    fake = tmp_path / "site-packages" / "recsys_utils" / "movielens.py"
-    monkeypatch.setattr(movielens, "__file__", str(fake))
+    fake = tmp_path / "site-packages" / "recsys_utils" / "_movielens_base.py"
+    monkeypatch.setattr(_movielens_base, "__file__", str(fake))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert movielens_cache_dir().name == "recsys_utils"
     assert movielens_cache_dir() != repo / "data"
@@ -123,8 +124,11 @@ def test_checksum_mismatch_in_folder(synthetic_movielens, name):
     message = str(info.value)
     assert name in message and str(synthetic_movielens.folder) in message
     assert synthetic_movielens.checksums[name] in message  # expected
-    assert movielens.hashlib.sha256(path.read_bytes()).hexdigest() in message  # actual
-    assert "new release" in message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in message  # actual
+    # The user's own file: no advice to delete it; how to load other data instead.
+    assert "fresh copy from https://files.grouplens.org" in message
+    assert "ru.ratings_to_matrices" in message and "checksums={}" in message
+    assert "delete" not in message.lower()
 
 
 def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
@@ -136,16 +140,14 @@ def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
 
 def test_each_file_is_hashed_once_per_process(synthetic_movielens, monkeypatch):
     calls = []
-    real_sha256 = movielens.hashlib.sha256
+    real_digest = movielens.digest_stream
 
-    class CountingHashlib:
-        @staticmethod
-        def sha256(*args):
-            calls.append(args)
-            return real_sha256(*args)
+    def counting_digest(*args):
+        calls.append(args)
+        return real_digest(*args)
 
-    monkeypatch.setattr(movielens, "hashlib", CountingHashlib)
-    kwargs = dict(checksums=synthetic_movielens.checksums)
+    monkeypatch.setattr(movielens, "digest_stream", counting_digest)
+    kwargs = {"checksums": synthetic_movielens.checksums}
     load_movielens(synthetic_movielens.folder, **kwargs)
     assert len(calls) == 5  # each of the 5 files once
     load_movielens(synthetic_movielens.folder, **kwargs)
