@@ -8,12 +8,10 @@ cache: no ``ml-latest-small/``, no zip, no temporary folder.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -44,61 +42,6 @@ def cache_dir(isolated_data_env):
 
 
 pytestmark = pytest.mark.usefixtures("isolated_data_env")
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        server = self.server
-        server.requests.append(self.path)
-        route = server.routes.get(self.path)
-        if route is None:
-            self.send_error(404, "Not Found")
-            return
-        body, mode = route
-        self.send_response(200)
-        self.send_header("Content-Type", "application/zip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if mode == "cut":  # announce the whole archive, send half, hang up
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        step = 16_384 if mode == "slow" else len(body)
-        for start in range(0, len(body), step):
-            self.wfile.write(body[start : start + step])
-            self.wfile.flush()
-            if mode == "slow":
-                time.sleep(0.1)
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A client that gives up mid-transfer (the point of some tests) breaks the pipe.
-        import sys
-
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """A local HTTP server: ``server.routes[path] = (bytes, mode)``; ``server.url(path)``."""
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    httpd.routes, httpd.requests = {}, []
-    httpd.url = lambda path: f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
 
 
 @pytest.fixture
@@ -350,3 +293,26 @@ def test_fresh_temporary_folder_of_a_running_download_is_left_alone(
     server.routes["/a.zip"] = (archive, "fast")
     load_movielens(url=server.url("/a.zip"), checksums=syn.checksums)
     assert sorted(p.name for p in cache.iterdir()) == [running.name, "ml-latest-small"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other release"])
+def test_damaged_zip_in_the_cache_is_replaced(server, archive, syn, cache_dir, damage):
+    """A damaged ml-latest-small.zip put in the cache is repaired by download=True."""
+    cache = cache_dir
+    cache.mkdir()
+    files = dict(syn.files, **{"ratings.csv": syn.files["ratings.csv"] + b"9,1,1.0,1\n"})
+    bad = archive[: len(archive) // 2] if damage == "truncated" else _zip(files)
+    (cache / "ml-latest-small.zip").write_bytes(bad)
+    server.routes["/ml-latest-small.zip"] = (archive, "fast")
+    url, sums = server.url("/ml-latest-small.zip"), syn.checksums
+    with pytest.raises((ArchiveError, ChecksumError)):
+        load_movielens(download=False, url=url, checksums=sums)
+    assert server.requests == []
+    ml = load_movielens(url=url, checksums=sums)
+    assert ml.origin == "download" and len(ml.ratings) == syn.counts.n_ratings
+    # The damaged zip is moved aside (nothing of the user's is deleted), never read again.
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "ml-latest-small", "ml-latest-small.zip.damaged"]
+    assert (cache / "ml-latest-small.zip.damaged").read_bytes() == bad
+    assert load_movielens(url=url, checksums=sums).origin == "cache"
+    assert server.requests == ["/ml-latest-small.zip"]

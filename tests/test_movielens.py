@@ -269,3 +269,54 @@ def test_real_movielens_zip_only(real_movielens_dir, monkeypatch, tmp_path):
         os.chmod(only_zip, 0o755)
     assert ml.source == only_zip / "ml-latest-small.zip"
     _check_real(ml)
+
+
+# --- unclear errors of issue 10, made clear ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ratings.csv", "movies.csv"])
+def test_path_to_a_csv_says_what_path_must_be(synthetic_movielens, name):
+    csv = synthetic_movielens.folder / name
+    with pytest.raises(ArchiveError) as info:
+        load_movielens(csv, checksums=synthetic_movielens.checksums)
+    message = str(info.value)
+    assert message.startswith(f"path={csv} is a file but not a zip archive")
+    assert "corrupt" not in message
+    # The call that works, and how to load ratings of one's own.
+    assert f"load_movielens({str(synthetic_movielens.folder)!r})" in message
+    assert "pd.read_csv" in message and "ru.ratings_to_matrices" in message
+    ml = load_movielens(synthetic_movielens.folder, checksums=synthetic_movielens.checksums)
+    assert len(ml.ratings) == synthetic_movielens.counts.n_ratings
+
+
+def test_own_data_in_recsys_data_is_never_to_be_deleted(synthetic_movielens, monkeypatch):
+    # The synthetic files are "the user's own ratings" in MovieLens' layout: the default
+    # checksums refuse them, and the advice is how to load them, not to delete them.
+    monkeypatch.setenv("RECSYS_DATA", str(synthetic_movielens.folder_parent))
+    with pytest.raises(ChecksumError) as info:
+        load_movielens()
+    message = str(info.value)
+    assert "delete" not in message.lower()
+    assert "ru.ratings_to_matrices" in message and "checksums={}" in message
+    # ... and the advice works: checksums={} reads them unverified.
+    ml = load_movielens(checksums={})
+    _check_synthetic(ml, synthetic_movielens.counts)
+    assert sorted(p.name for p in synthetic_movielens.folder.iterdir()) == sorted(
+        synthetic_movielens.files)
+
+
+def test_unknown_dataset():
+    with pytest.raises(ValueError, match=r"dataset must be one of 'ml-latest-small', 'ml-25m', "
+                                         r"'ml-32m'; got 'ml-100k'"):
+        load_movielens(dataset="ml-100k")
+    with pytest.raises(TypeError, match=r"dataset must be a str.*got int 25"):
+        load_movielens(dataset=25)
+
+
+def test_damaged_zip_in_the_cache_with_download_false(synthetic_movielens, isolated_data_env):
+    cache = isolated_data_env
+    cache.mkdir()
+    (cache / "ml-latest-small.zip").write_bytes(synthetic_movielens.zip_bytes[:300])
+    with pytest.raises(ArchiveError, match=r"truncated or corrupt"):
+        load_movielens(download=False, checksums=synthetic_movielens.checksums)
+    assert sorted(p.name for p in cache.iterdir()) == ["ml-latest-small.zip"]  # untouched
