@@ -1,25 +1,17 @@
 """Download a MovieLens release into the cache: progress bar, verification, atomic install.
 
 `recsys_utils.movielens.load_movielens` calls this when the cache has no verified copy
-(``download=False`` turns it off). What happens, in order:
-
-1. a private temporary folder ``<cache>/.tmp-<pid>-<random>/`` is created; everything below
-   happens inside it, so an interrupted run never leaves anything a later run would accept;
-2. the archive is fetched there with pooch's HTTP downloader (``requests`` underneath, so
-   ``HTTPS_PROXY`` applies) and a tqdm progress bar;
-3. where GroupLens publishes only the archive's checksum (MovieLens 25M), the archive is
-   verified against it;
-4. every member name is checked: one that would land outside the target folder (``../x``,
-   an absolute path) makes the whole archive refused;
-5. each file of the release is streamed out and its checksum compared with the release's
-   (`recsys_utils.movielens.RELEASES`); a file that fails is never installed;
-6. the verified folder is renamed to ``<cache>/<dataset>/`` (replacing a damaged copy) and
-   the temporary folder removed. Temporary folders left by a crashed run are removed the
-   next time (when their process is gone, or after an hour).
+(``download=False`` turns it off). In a private temporary folder ``<cache>/.tmp-<pid>-*/``
+(so an interrupted run never leaves anything a later run would accept): (1) the archive is
+fetched with pooch's HTTP downloader (``requests``, so ``HTTPS_PROXY`` applies) and a tqdm
+progress bar; (2) where GroupLens publishes only the archive's checksum (25M), the archive is
+verified against it; (3) a member name that would land outside the target (``../x``, an
+absolute path) makes the whole archive refused; (4) each file is streamed out and checked
+against the release's checksum (`recsys_utils.movielens.RELEASES`); (5) the verified folder
+is renamed to ``<cache>/<dataset>/``, replacing a damaged copy. Temporary folders of crashed
+runs are removed the next time (when their process is gone, or after an hour).
 
 Every failure raises one error whose first line says what to do, with no chained traceback.
-pooch does the HTTP transfer, the progress bar and the per-user cache location; this module
-adds per-file verification, the refusal of unsafe member names and the atomic install.
 """
 
 from __future__ import annotations

@@ -316,3 +316,33 @@ def test_damaged_zip_in_the_cache_is_replaced(server, archive, syn, cache_dir, d
     assert (cache / "ml-latest-small.zip.damaged").read_bytes() == bad
     assert load_movielens(url=url, checksums=sums).origin == "cache"
     assert server.requests == ["/ml-latest-small.zip"]
+
+
+def test_no_import_circle_and_modules_stay_small():
+    """download and movielens share _movielens_base; download never imports movielens."""
+    import ast
+
+    import recsys_utils
+
+    root = Path(recsys_utils.__file__).parent
+    names = ("download", "movielens", "_movielens_base", "_movielens_read")
+
+    def imported(module: str, top_level: bool = False) -> set[str]:
+        tree = ast.parse((root / f"{module}.py").read_text())
+        nodes = tree.body if top_level else ast.walk(tree)
+        return {n.module.rsplit(".", 1)[-1] for n in nodes
+                if isinstance(n, ast.ImportFrom) and n.module and "recsys_utils" in n.module}
+
+    assert imported("download") == {"_movielens_base"}
+    assert imported("_movielens_read") == {"_movielens_base"}
+    assert imported("_movielens_base") == set()
+    # movielens imports download only inside load_movielens, when it must download.
+    assert imported("movielens") == {"_movielens_base", "_movielens_read", "download"}
+    assert imported("movielens", top_level=True) == {"_movielens_base", "_movielens_read"}
+    code = "import sys, recsys_utils.download; print('recsys_utils.movielens' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+    for module in names:
+        lines = len((root / f"{module}.py").read_text().splitlines())
+        assert lines <= 310, f"{module}.py has {lines} lines; split it by concept"

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recsys_utils import _movielens_base, movielens
+from recsys_utils import _movielens_base, _movielens_read, movielens
 from recsys_utils.movielens import (
     CHECKSUMS,
     ArchiveError,
@@ -140,13 +140,13 @@ def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
 
 def test_each_file_is_hashed_once_per_process(synthetic_movielens, monkeypatch):
     calls = []
-    real_digest = movielens.digest_stream
+    real_digest = _movielens_read.digest_stream
 
     def counting_digest(*args):
         calls.append(args)
         return real_digest(*args)
 
-    monkeypatch.setattr(movielens, "digest_stream", counting_digest)
+    monkeypatch.setattr(_movielens_read, "digest_stream", counting_digest)
     kwargs = {"checksums": synthetic_movielens.checksums}
     load_movielens(synthetic_movielens.folder, **kwargs)
     assert len(calls) == 5  # each of the 5 files once

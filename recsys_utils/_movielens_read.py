@@ -1,0 +1,129 @@
+"""Read a copy of a MovieLens release (folder or zip), verifying each file before it is used.
+
+The reading half of `recsys_utils.movielens` (which decides *where* to read). Which checksums
+apply is in `recsys_utils._movielens_base.RELEASES`; a folder installed from an archive
+verified only as a whole carries the SHA-256 recorded from it (``SHA256SUMS``).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from recsys_utils._movielens_base import (
+    MANIFEST,
+    REQUIRED,
+    ArchiveError,
+    DataNotFoundError,
+    Release,
+    archive_members,
+    digest_stream,
+    first_mismatch,
+    mismatch,
+    own_data_hint,
+    split_checksum,
+)
+
+if TYPE_CHECKING:  # pandas is imported when data is read, not with the package
+    import pandas as pd
+
+RATINGS_DTYPES = {"userId": "int32", "movieId": "int32", "rating": "float64", "timestamp": "int64"}
+MOVIES_DTYPES = {"movieId": "int32"}
+
+# (path, size, mtime_ns, checksum) of files already verified in this process.
+_VERIFIED: set[tuple[str, int, int, str]] = set()
+
+
+def find_copy(place: Path, name: str) -> Path | None:
+    """Return the data folder or zip file at ``place``, or None."""
+    if place.is_file():
+        return place
+    for candidate in (place / "ratings.csv", place / name, place / f"{name}.zip"):
+        if candidate.exists():
+            return place if candidate.name == "ratings.csv" else candidate
+    return None
+
+
+def _verify_file(path: Path, checksum: str, release: Release, advice: str) -> None:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, checksum)
+    if key in _VERIFIED:
+        return
+    with open(path, "rb") as fh:
+        actual = digest_stream(fh, [split_checksum(checksum)[0]])
+    bad = first_mismatch(actual, [checksum])
+    if bad:
+        raise mismatch(release, str(path.parent), path.name, bad, advice)
+    _VERIFIED.add(key)
+
+
+def _expected_in_folder(folder: Path, release: Release) -> dict[str, str]:
+    """The checksums a folder's files are verified against (see the module's docstring)."""
+    if release.checksums or not release.archive_checksums or not (folder / MANIFEST).is_file():
+        return dict(release.checksums)
+    lines = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, _, name in (line.partition("  ") for line in lines) if name}
+
+
+def _read_folder(folder: Path, release: Release, advice: str):
+    missing = [n for n in REQUIRED if not (folder / n).is_file()]
+    if missing:
+        raise DataNotFoundError(
+            f"{folder} has no {' or '.join(missing)}. {advice}\n(Expected the files of the "
+            f"{release.name} archive, {release.url}.)"
+        )
+    for name, checksum in _expected_in_folder(folder, release).items():
+        if (folder / name).is_file():
+            _verify_file(folder / name, checksum, release, advice)
+    return _parse(*(folder / n for n in REQUIRED))
+
+
+def _read_zip(path: Path, release: Release, advice: str):
+    """Verify the release's files in the zip ``path`` and parse them, without extracting."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = archive_members(zf, release.name)
+            missing = [name for name in REQUIRED if name not in members]
+            if missing:
+                raise ArchiveError(
+                    f"{path} is not the {release.name} archive: it has no "
+                    f"{' or '.join(missing)} (looked for {release.name}/<file> and <file>). "
+                    f"Download it from {release.url}. {own_data_hint(release)}"
+                )
+            if release.archive_checksums and not release.checksums:  # only the whole zip
+                with open(path, "rb") as fh:
+                    actual = digest_stream(fh, {split_checksum(c)[0]
+                                                for c in release.archive_checksums})
+                bad = first_mismatch(actual, release.archive_checksums)
+                if bad:
+                    raise mismatch(release, str(path.parent), path.name, bad, advice)
+            for name, checksum in release.checksums.items():
+                if name in members:
+                    with zf.open(members[name]) as fh:
+                        actual = digest_stream(fh, [split_checksum(checksum)[0]])
+                    bad = first_mismatch(actual, [checksum])
+                    if bad:
+                        raise mismatch(release, str(path), name, bad, advice)
+            with zf.open(members["ratings.csv"]) as ratings, zf.open(members["movies.csv"]) as movies:
+                return _parse(ratings, movies)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ArchiveError(
+            f"Cannot read the zip archive {path}: it is truncated or corrupt ({exc}). Download "
+            f"it again from {release.url}"
+        ) from None
+
+
+def _parse(ratings_src, movies_src) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
+    return (pd.read_csv(ratings_src, dtype=RATINGS_DTYPES),
+            pd.read_csv(movies_src, dtype=MOVIES_DTYPES))
+
+
+def read_copy(source: Path, release: Release, advice: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Verify and parse the folder or zip ``source``: ``(ratings, movies)`` DataFrames."""
+    if source.is_file():
+        return _read_zip(source, release, advice)
+    return _read_folder(source, release, advice)
