@@ -58,8 +58,9 @@ def _manual_hint(release: Release, cache: Path) -> str:
 
 def _reason(exc: BaseException) -> str:
     """The useful end of a requests error: ``ConnectionError: [Errno 111] Connection refused``."""
-    found = re.findall(r"\[Errno -?\d+\] [^'\")\]]+", str(exc))
-    return f"{type(exc).__name__}: {found[-1] if found else exc}"
+    text = str(exc)
+    found = re.findall(r"\[Errno -?\d+\] [^'\")\]]+", text)
+    return f"{type(exc).__name__}: {found[-1] if found else text[:200]}"
 
 
 def _is_stale(tmp: Path) -> bool:

@@ -346,3 +346,17 @@ def test_no_import_circle_and_modules_stay_small():
     for module in names:
         lines = len((root / f"{module}.py").read_text().splitlines())
         assert lines <= 310, f"{module}.py has {lines} lines; split it by concept"
+
+
+def test_the_reason_shown_is_the_useful_end_of_a_requests_error():
+    import requests
+
+    dns = requests.ConnectionError(
+        "HTTPSConnectionPool(host='files.grouplens.org', port=443): Max retries exceeded with "
+        "url: /datasets/movielens/ml-latest-small.zip (Caused by NameResolutionError(\"<urllib3"
+        ".connection.HTTPSConnection object at 0x7f>: Failed to resolve 'files.grouplens.org' "
+        "([Errno -3] Temporary failure in name resolution)\"))")
+    assert download_module._reason(dns) == (
+        "ConnectionError: [Errno -3] Temporary failure in name resolution")
+    proxy = requests.ConnectionError("x" * 500)
+    assert download_module._reason(proxy) == "ConnectionError: " + "x" * 200
