@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BASE_URL = "https://files.grouplens.org/datasets/movielens"
@@ -139,6 +140,31 @@ def get_release(dataset: str) -> Release:
             "ratings of your own, read them with pandas and call ru.ratings_to_matrices"
         )
     return RELEASES[dataset]
+
+
+def with_overrides(release: Release, url: str | None, checksums) -> Release:
+    """``release`` with a mirror ``url`` and/or ``checksums`` that replace all its checks."""
+    if url is not None:
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a str (the archive's address); got {url!r}")
+        release = replace(release, url=url)
+    if checksums is None:
+        return release
+    if not isinstance(checksums, Mapping):
+        raise TypeError(
+            "checksums must be a mapping of file name to checksum, e.g. {'ratings.csv': "
+            f"'md5:0df9...'}} (or {{}} to verify nothing); got {type(checksums).__name__}"
+        )
+    for name, checksum in checksums.items():
+        if not (isinstance(checksum, str) and re.fullmatch(_CHECKSUM, checksum.lower())):
+            raise ValueError(
+                f"checksums[{name!r}] must be a SHA-256 as 64 hex digits, 'sha256:<64 hex>' "
+                f"or 'md5:<32 hex>'; got {checksum!r}"
+            )
+    return replace(release, checksums=dict(checksums), archive_checksums=())
+
+
+_CHECKSUM = r"(sha256:)?[0-9a-f]{64}|md5:[0-9a-f]{32}"
 
 
 def movielens_cache_dir() -> Path:

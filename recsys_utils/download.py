@@ -24,7 +24,6 @@ import time
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from recsys_utils._movielens_base import (
@@ -40,6 +39,7 @@ from recsys_utils._movielens_base import (
     mismatch,
     movielens_cache_dir,
     split_checksum,
+    with_overrides,
 )
 
 __all__ = ["download_movielens", "install_release"]
@@ -297,10 +297,6 @@ def download_movielens(
     ChecksumError
         The archive or a file differs from the expected release (both checksums named).
     """
-    release = get_release(dataset)
-    if url is not None:
-        release = replace(release, url=url)
-    if checksums is not None:
-        release = replace(release, checksums=dict(checksums), archive_checksums=())
+    release = with_overrides(get_release(dataset), url, checksums)
     cache = Path(cache_dir).expanduser() if cache_dir is not None else movielens_cache_dir()
     return install_release(cache, release, progress=progress, timeout=timeout)

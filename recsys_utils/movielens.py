@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ from recsys_utils._movielens_base import (
     get_release,
     movielens_cache_dir,
     own_data_hint,
+    with_overrides,
 )
 from recsys_utils._movielens_read import find_copy, read_copy
 
@@ -186,11 +187,7 @@ def load_movielens(
     >>> ml.ratings.shape, ml.ratings["userId"].nunique(), len(ml.movies)  # doctest: +SKIP
     ((100836, 4), 610, 9742)
     """
-    release = get_release(dataset)
-    if url is not None:
-        release = replace(release, url=url)
-    if checksums is not None:
-        release = replace(release, checksums=dict(checksums), archive_checksums=())
+    release = with_overrides(get_release(dataset), url, checksums)
     if path is not None or os.environ.get("RECSYS_DATA"):
         origin = "path" if path is not None else "RECSYS_DATA"
         place = Path(path if path is not None else os.environ["RECSYS_DATA"]).expanduser()

@@ -320,3 +320,21 @@ def test_damaged_zip_in_the_cache_with_download_false(synthetic_movielens, isola
     with pytest.raises(ArchiveError, match=r"truncated or corrupt"):
         load_movielens(download=False, checksums=synthetic_movielens.checksums)
     assert sorted(p.name for p in cache.iterdir()) == ["ml-latest-small.zip"]  # untouched
+
+
+def test_checksums_argument_is_checked(synthetic_movielens):
+    folder = synthetic_movielens.folder
+    with pytest.raises(TypeError, match=r"checksums must be a mapping .* got list"):
+        load_movielens(folder, checksums=["ratings.csv"])
+    with pytest.raises(ValueError, match=r"checksums\['ratings.csv'\] must be a SHA-256 .* "
+                                         r"got 'sha1:abc'"):
+        load_movielens(folder, checksums={"ratings.csv": "sha1:abc"})
+    with pytest.raises(TypeError, match=r"url must be a str"):
+        load_movielens(url=3)
+    # Both spellings of a SHA-256, and an MD5, are accepted and verified.
+    data = synthetic_movielens.files["ratings.csv"]
+    for checksum in (hashlib.sha256(data).hexdigest(), "sha256:" + hashlib.sha256(data).hexdigest(),
+                     "md5:" + hashlib.md5(data).hexdigest()):
+        assert len(load_movielens(folder, checksums={"ratings.csv": checksum}).ratings) == 12
+    with pytest.raises(ChecksumError, match=r"expected MD5 0{32}"):
+        load_movielens(folder, checksums={"ratings.csv": "md5:" + "0" * 32})
