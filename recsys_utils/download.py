@@ -21,24 +21,16 @@ import re
 import shutil
 import tempfile
 import time
-import zipfile
-import zlib
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from recsys_utils._movielens_archive import extract_verified, manual_hint, verify_archive
 from recsys_utils._movielens_base import (
     DATASET,
-    MANIFEST,
-    ArchiveError,
     DownloadError,
     Release,
-    archive_members,
-    digest_stream,
-    first_mismatch,
     get_release,
-    mismatch,
     movielens_cache_dir,
-    split_checksum,
     with_overrides,
 )
 
@@ -46,14 +38,6 @@ __all__ = ["download_movielens", "install_release"]
 
 TMP_PREFIX = ".tmp-"
 STALE_AFTER_SECONDS = 3600
-
-
-def _manual_hint(release: Release, cache: Path) -> str:
-    name = release.name
-    return (
-        f"download {release.url} by hand and save it as {cache / (name + '.zip')} (or unzip "
-        f"it there), or set RECSYS_DATA to a folder holding {name}/ or {name}.zip"
-    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -96,12 +80,10 @@ def _fetch(release: Release, dest: Path, cache: Path, progress: bool, timeout: f
     from requests.exceptions import ChunkedEncodingError
     from tqdm.auto import tqdm
 
-    url, hint = release.url, _manual_hint(release, cache)
-    # total=1, not 0: pooch tests the bar's truth value, which is False while total == 0;
-    # it then sets the real total from the Content-Length header.
-    bar = tqdm(total=1, unit="B", unit_scale=True, desc=f"Downloading {release.name}.zip",
-               disable=not progress)
-    downloader = pooch.HTTPDownloader(progressbar=bar, chunk_size=1 << 16, timeout=timeout)
+    url, hint = release.url, manual_hint(release, cache)
+    bar = _LazyBar(tqdm, unit="B", unit_scale=True, desc=f"Downloading {release.name}.zip")
+    downloader = pooch.HTTPDownloader(progressbar=bar if progress else False,
+                                      chunk_size=1 << 16, timeout=timeout)
     error = None
     try:
         downloader(url, str(dest), None)
@@ -120,98 +102,42 @@ def _fetch(release: Release, dest: Path, cache: Path, progress: bool, timeout: f
     except requests.RequestException as exc:
         error = f"Cannot download MovieLens {release.name}: {hint}.\n{url} failed: {exc}."
     finally:
-        bar.close()
+        bar.close(leave=error is None)
     if error is not None:  # raised here, outside the except blocks: no chained traceback
         raise DownloadError(error)
 
 
-def _check_member_names(zf: zipfile.ZipFile, target: Path, release: Release) -> None:
-    """Refuse the archive if any member would be written outside ``target``."""
-    root = target.resolve()
-    for name in zf.namelist():
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        dest = (target / name.replace("\\", "/")).resolve()
-        unsafe = name.startswith(("/", "\\")) or ".." in parts or ":" in name
-        if unsafe or not (dest == root or root in dest.parents):
-            raise ArchiveError(
-                f"Refusing the archive from {release.url}: its member {name!r} would be "
-                f"written outside {target}. Nothing was extracted; the archive is not a "
-                f"genuine {release.name} release"
-            )
+class _LazyBar:
+    """A tqdm bar made when the server answers, so no dead 0 % bar shows above an error.
 
-
-def _verify_archive(archive: Path, release: Release, cache: Path) -> None:
-    """Check the whole zip against the archive checksums GroupLens publishes (if any)."""
-    if not release.archive_checksums:
-        return
-    with open(archive, "rb") as fh:
-        actual = digest_stream(fh, {split_checksum(c)[0] for c in release.archive_checksums})
-    bad = first_mismatch(actual, release.archive_checksums)
-    if bad:
-        raise mismatch(
-            release, release.url, f"{release.name}.zip", bad,
-            "The download is damaged (run again), or GroupLens has published a new release "
-            f"that this version of recsys_utils does not know. Nothing was installed. If it "
-            f"keeps failing, {_manual_hint(release, cache)}.",
-        )
-
-
-def _extract_verified(archive: Path, target: Path, release: Release, cache: Path) -> None:
-    """Write the release's files from ``archive`` into ``target``, each one verified.
-
-    Files are streamed (MovieLens 25M's ratings.csv is 650 MB); ``target`` lives in the
-    temporary folder, so a file that fails verification is never installed.
+    pooch sets ``total`` (from Content-Length) only once the response is OK, then calls
+    ``update``, ``reset`` and ``close``.
     """
-    wanted = list(dict.fromkeys([*release.files, *release.checksums]))
-    manifest = release.archive_checksums and not release.checksums
-    advice = ("The download is damaged, or GroupLens has published a new release of "
-              f"{release.name}, which this version of recsys_utils does not know. Nothing was "
-              f"installed. If it keeps failing, {_manual_hint(release, cache)}.")
-    sha256 = {}
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            _check_member_names(zf, target, release)
-            members = archive_members(zf, release.name)
-            missing = [name for name in wanted if name not in members]
-            if missing:
-                raise ArchiveError(
-                    f"The archive from {release.url} lacks {', '.join(missing)}; it is not a "
-                    f"complete {release.name} release. Nothing was installed: "
-                    f"{_manual_hint(release, cache)}"
-                )
-            target.mkdir()
-            for name in wanted:
-                checksum = release.checksums.get(name)
-                algorithms = {"sha256"} | ({split_checksum(checksum)[0]} if checksum else set())
-                with zf.open(members[name]) as src, open(target / name, "wb") as out:
-                    actual = digest_stream(_Tee(src, out), algorithms)
-                bad = checksum and first_mismatch(actual, [checksum])
-                if bad:
-                    raise mismatch(release, release.url, name, bad, advice)
-                sha256[name] = actual["sha256"]
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        error = ArchiveError(
-            f"The archive downloaded from {release.url} is truncated or corrupt: run again. If "
-            f"it keeps failing, {_manual_hint(release, cache)}.\n({type(exc).__name__}: {exc})"
-        )
-    else:
-        if manifest:  # what the verified archive held, to check the installed copy later
-            (target / MANIFEST).write_text("".join(f"{d}  {n}\n" for n, d in sha256.items()),
-                                           encoding="utf-8")
-        return
-    raise error
 
+    def __init__(self, tqdm, **kwargs) -> None:
+        self._make, self._kwargs, self._bar = tqdm, kwargs, None
 
-class _Tee:
-    """A binary stream that copies what is read from ``src`` into ``out``."""
+    def __bool__(self) -> bool:  # pooch tests the bar's truth value
+        return True
 
-    def __init__(self, src, out) -> None:
-        self.src, self.out = src, out
+    @property
+    def total(self):
+        return None if self._bar is None else self._bar.total
 
-    def read(self, size: int = -1) -> bytes:
-        block = self.src.read(size)
-        self.out.write(block)
-        return block
+    @total.setter
+    def total(self, value) -> None:
+        self._bar = self._make(total=value, **self._kwargs)
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def reset(self) -> None:
+        self._bar.reset()
+
+    def close(self, leave: bool = True) -> None:
+        if self._bar is not None:
+            self._bar.leave = self._bar.leave and leave  # a cut-off download's bar goes
+            self._bar.close()
 
 
 def install_release(
@@ -235,8 +161,8 @@ def install_release(
         _remove_stale(cache)
         archive = tmp / f"{name}.zip"
         _fetch(release, archive, cache, progress, timeout)
-        _verify_archive(archive, release, cache)
-        _extract_verified(archive, tmp / name, release, cache)
+        verify_archive(archive, release, cache)
+        extract_verified(archive, tmp / name, release, cache)
         final = cache / name
         if final.exists():  # a damaged copy: move it aside, then put the verified one in place
             final.rename(tmp / "damaged")

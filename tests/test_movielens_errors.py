@@ -36,10 +36,11 @@ def _assert_short_and_unchained(exc: BaseException) -> list[str]:
     return str(exc).splitlines()
 
 
-def test_offline_first_use(offline_url, isolated_data_env):
+def test_offline_first_use(offline_url, isolated_data_env, capsys):
     url = offline_url()
     with pytest.raises(DownloadError) as info:
         load_movielens(url=url)
+    assert "Downloading" not in capsys.readouterr().err  # no progress bar for nothing
     lines = _assert_short_and_unchained(info.value)
     first = lines[0]
     # The first line says what to do: download the zip by hand, or set RECSYS_DATA.
@@ -89,7 +90,9 @@ def test_jupyter_shows_only_the_message(offline_url, isolated_data_env):
         f"import recsys_utils as ru\nml = ru.load_movielens(url={url!r})"
     )]
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
-    (error,) = [o for o in nb.cells[0].outputs if o.output_type == "error"]
+    # The error is the cell's only output: no dead "Downloading 0 %" bar above it.
+    (error,) = nb.cells[0].outputs
+    assert error.output_type == "error"
     assert error.ename == "DownloadError"
     shown = "\n".join(error.traceback)
     # Only the message: no "Traceback", no frame of recsys_utils, requests or urllib3.
