@@ -80,7 +80,7 @@ def _read_folder(folder: Path, release: Release, advice: str):
     return _parse(*(folder / n for n in REQUIRED))
 
 
-def _read_zip(path: Path, release: Release, advice: str):
+def _read_zip(path: Path, release: Release, advice: str, cached: bool):
     """Verify the release's files in the zip ``path`` and parse them, without extracting."""
     try:
         with zipfile.ZipFile(path) as zf:
@@ -106,12 +106,15 @@ def _read_zip(path: Path, release: Release, advice: str):
                     bad = first_mismatch(actual, [checksum])
                     if bad:
                         raise mismatch(release, str(path), name, bad, advice)
-            with zf.open(members["ratings.csv"]) as ratings, zf.open(members["movies.csv"]) as movies:
+            with (zf.open(members["ratings.csv"]) as ratings,
+                  zf.open(members["movies.csv"]) as movies):
                 return _parse(ratings, movies)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        what_to_do = (advice.split(": ", 1)[1] if cached
+                      else f"Download it again from {release.url}.")
         raise ArchiveError(
-            f"Cannot read the zip archive {path}: it is truncated or corrupt ({exc}). Download "
-            f"it again from {release.url}"
+            f"Cannot read the zip archive {path}: it is truncated or corrupt. {what_to_do}\n"
+            f"({type(exc).__name__}: {exc})"
         ) from None
 
 
@@ -122,8 +125,20 @@ def _parse(ratings_src, movies_src) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.read_csv(movies_src, dtype=MOVIES_DTYPES))
 
 
-def read_copy(source: Path, release: Release, advice: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Verify and parse the folder or zip ``source``: ``(ratings, movies)`` DataFrames."""
+def read_copy(
+    source: Path, release: Release, *, cached: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Verify and parse the folder or zip ``source``: ``(ratings, movies)`` DataFrames.
+
+    ``cached``: ``source`` is in the loader's cache (a damaged copy there is replaced by a
+    download), not the user's own copy (which is never changed); the errors' advice differs.
+    """
+    if cached:
+        advice = ("The cached copy is damaged or incomplete: load_movielens(download=True) "
+                  "replaces it with a fresh download.")
+    else:
+        advice = (f"If it is meant to be {release.name}, it is damaged, incomplete or another "
+                  f"release: get a fresh copy from {release.url}. {own_data_hint(release)}")
     if source.is_file():
-        return _read_zip(source, release, advice)
+        return _read_zip(source, release, advice, cached)
     return _read_folder(source, release, advice)

@@ -122,11 +122,7 @@ def _user_copy(place: Path, origin: str, release: Release) -> MovieLens:
             f"both in {folder}), a folder holding {name}/ or {name}.zip, or that zip itself. "
             + own_data_hint(release)
         )
-    advice = (
-        f"If it is meant to be {name}, it is damaged, incomplete or another release: get a "
-        f"fresh copy from {release.url}. {own_data_hint(release)}"
-    )
-    return MovieLens(*read_copy(source, release, advice), source=source, origin=origin,
+    return MovieLens(*read_copy(source, release, cached=False), source=source, origin=origin,
                      dataset=name)
 
 
@@ -195,13 +191,11 @@ def load_movielens(
 
     name, cache = release.name, movielens_cache_dir()
     folder, archive = cache / name, cache / f"{name}.zip"
-    advice = ("The cached copy is damaged or incomplete: load_movielens(download=True) "
-              "replaces it with a fresh download.")
     damage: MovieLensError | None = None
     for source in (folder, archive):  # a folder we installed, or a zip put there by hand
         if source.exists():
             try:
-                return MovieLens(*read_copy(source, release, advice), source=source,
+                return MovieLens(*read_copy(source, release, cached=True), source=source,
                                  origin="cache", dataset=name)
             except (ChecksumError, DataNotFoundError, ArchiveError) as exc:
                 damage = damage or exc
@@ -220,5 +214,5 @@ def load_movielens(
     folder = install_release(cache, release)
     if damage is not None and archive.is_file():  # a damaged zip, replaced by the folder:
         archive.replace(cache / f"{name}.zip.damaged")  # moved aside, not deleted
-    return MovieLens(*read_copy(folder, release, advice), source=folder, origin="download",
+    return MovieLens(*read_copy(folder, release, cached=True), source=folder, origin="download",
                      dataset=name)
