@@ -200,13 +200,17 @@ def test_zip_in_recsys_data_is_verified(release, tmp_path, monkeypatch, dataset)
     assert sorted(p.name for p in folder.iterdir()) == [f"{dataset}.zip"]  # nothing written
 
 
-def test_offline_25m(release, offline_url, isolated_data_env, monkeypatch):
-    fake = release("ml-25m", b"")
-    monkeypatch.setitem(RELEASES, "ml-25m", replace(fake, url=offline_url("ml-25m.zip")))
+@pytest.mark.parametrize("dataset", ["ml-25m", "ml-32m"])
+def test_offline(release, offline_url, isolated_data_env, monkeypatch, capsys, dataset):
+    fake = release(dataset, b"")
+    url = offline_url(f"{dataset}.zip")
+    monkeypatch.setitem(RELEASES, dataset, replace(fake, url=url))
     with pytest.raises(DownloadError) as info:
-        load_movielens(dataset="ml-25m")
+        load_movielens(dataset=dataset)
     first = str(info.value).splitlines()[0]
-    assert first.startswith("No connection to GroupLens, so MovieLens ml-25m cannot be")
-    assert f"download {offline_url('ml-25m.zip')} by hand" in first
-    assert str(isolated_data_env / "ml-25m.zip") in first and "RECSYS_DATA" in first
+    assert first.startswith(f"No connection to GroupLens, so MovieLens {dataset} cannot be")
+    assert f"download {url} by hand" in first
+    assert str(isolated_data_env / f"{dataset}.zip") in first and "RECSYS_DATA" in first
     assert info.value.__cause__ is None and info.value.__context__ is None
+    assert "Downloading" not in capsys.readouterr().err
+    assert not any(isolated_data_env.iterdir())  # no temporary folder left
