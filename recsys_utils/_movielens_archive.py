@@ -6,6 +6,7 @@ written inside the download's temporary folder, so a file that fails is never in
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -16,9 +17,7 @@ from recsys_utils._movielens_base import (
     Release,
     archive_members,
     digest_stream,
-    first_mismatch,
-    mismatch,
-    split_checksum,
+    verify_stream,
 )
 
 
@@ -50,11 +49,8 @@ def verify_archive(archive: Path, release: Release, cache: Path) -> None:
     if not release.archive_checksums:
         return
     with open(archive, "rb") as fh:
-        actual = digest_stream(fh, {split_checksum(c)[0] for c in release.archive_checksums})
-    bad = first_mismatch(actual, release.archive_checksums)
-    if bad:
-        raise mismatch(
-            release, release.url, f"{release.name}.zip", bad,
+        verify_stream(
+            fh, release.archive_checksums, release, release.url, f"{release.name}.zip",
             "The download is damaged (run again), or GroupLens has published a new release "
             f"that this version of recsys_utils does not know. Nothing was installed. If it "
             f"keeps failing, {manual_hint(release, cache)}.",
@@ -87,24 +83,22 @@ def extract_verified(archive: Path, target: Path, release: Release, cache: Path)
             target.mkdir()
             for name in wanted:
                 checksum = release.checksums.get(name)
-                algorithms = {"sha256"} | ({split_checksum(checksum)[0]} if checksum else set())
                 with zf.open(members[name]) as src, open(target / name, "wb") as out:
-                    actual = digest_stream(_Tee(src, out), algorithms)
-                bad = checksum and first_mismatch(actual, [checksum])
-                if bad:
-                    raise mismatch(release, release.url, name, bad, advice)
-                sha256[name] = actual["sha256"]
+                    if manifest:  # record what the verified archive held
+                        sha256[name] = digest_stream(_Tee(src, out), ["sha256"])["sha256"]
+                    elif checksum:
+                        verify_stream(_Tee(src, out), [checksum], release, release.url, name,
+                                      advice)
+                    else:
+                        shutil.copyfileobj(src, out)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        error = ArchiveError(
+        raise ArchiveError(
             f"The archive downloaded from {release.url} is truncated or corrupt: run again. If "
             f"it keeps failing, {manual_hint(release, cache)}.\n({type(exc).__name__}: {exc})"
-        )
-    else:
-        if manifest:  # what the verified archive held, to check the installed copy later
-            (target / MANIFEST).write_text("".join(f"{d}  {n}\n" for n, d in sha256.items()),
-                                           encoding="utf-8")
-        return
-    raise error
+        ) from None
+    if manifest:  # to check the installed copy later, file by file
+        (target / MANIFEST).write_text("".join(f"{d}  {n}\n" for n, d in sha256.items()),
+                                       encoding="utf-8")
 
 
 class _Tee:

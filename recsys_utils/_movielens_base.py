@@ -216,6 +216,15 @@ def first_mismatch(actual: Mapping[str, str], expected) -> tuple[str, str, str] 
     return None
 
 
+def verify_stream(stream, checksums, release: Release, where: str, name: str,
+                  advice: str) -> None:
+    """Read the binary ``stream`` to its end; `ChecksumError` unless it has ``checksums``."""
+    actual = digest_stream(stream, {split_checksum(c)[0] for c in checksums})
+    bad = first_mismatch(actual, checksums)
+    if bad:
+        raise mismatch(release, where, name, bad, advice)
+
+
 def archive_members(zf: zipfile.ZipFile, dataset: str = DATASET) -> dict[str, zipfile.ZipInfo]:
     """Map each release file name to its member: ``<dataset>/<name>`` or ``<name>``."""
     found: dict[str, zipfile.ZipInfo] = {}

@@ -19,11 +19,8 @@ from recsys_utils._movielens_base import (
     DataNotFoundError,
     Release,
     archive_members,
-    digest_stream,
-    first_mismatch,
-    mismatch,
     own_data_hint,
-    split_checksum,
+    verify_stream,
 )
 
 if TYPE_CHECKING:  # pandas is imported when data is read, not with the package
@@ -52,10 +49,7 @@ def _verify_file(path: Path, checksum: str, release: Release, advice: str) -> No
     if key in _VERIFIED:
         return
     with open(path, "rb") as fh:
-        actual = digest_stream(fh, [split_checksum(checksum)[0]])
-    bad = first_mismatch(actual, [checksum])
-    if bad:
-        raise mismatch(release, str(path.parent), path.name, bad, advice)
+        verify_stream(fh, [checksum], release, str(path.parent), path.name, advice)
     _VERIFIED.add(key)
 
 
@@ -94,18 +88,12 @@ def _read_zip(path: Path, release: Release, advice: str, cached: bool):
                 )
             if release.archive_checksums and not release.checksums:  # only the whole zip
                 with open(path, "rb") as fh:
-                    actual = digest_stream(fh, {split_checksum(c)[0]
-                                                for c in release.archive_checksums})
-                bad = first_mismatch(actual, release.archive_checksums)
-                if bad:
-                    raise mismatch(release, str(path.parent), path.name, bad, advice)
+                    verify_stream(fh, release.archive_checksums, release, str(path.parent),
+                                  path.name, advice)
             for name, checksum in release.checksums.items():
                 if name in members:
                     with zf.open(members[name]) as fh:
-                        actual = digest_stream(fh, [split_checksum(checksum)[0]])
-                    bad = first_mismatch(actual, [checksum])
-                    if bad:
-                        raise mismatch(release, str(path), name, bad, advice)
+                        verify_stream(fh, [checksum], release, str(path), name, advice)
             with (zf.open(members["ratings.csv"]) as ratings,
                   zf.open(members["movies.csv"]) as movies):
                 return _parse(ratings, movies)

@@ -140,13 +140,13 @@ def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
 
 def test_each_file_is_hashed_once_per_process(synthetic_movielens, monkeypatch):
     calls = []
-    real_digest = _movielens_read.digest_stream
+    real_verify = _movielens_read.verify_stream
 
-    def counting_digest(*args):
+    def counting_verify(*args):
         calls.append(args)
-        return real_digest(*args)
+        return real_verify(*args)
 
-    monkeypatch.setattr(_movielens_read, "digest_stream", counting_digest)
+    monkeypatch.setattr(_movielens_read, "verify_stream", counting_verify)
     kwargs = {"checksums": synthetic_movielens.checksums}
     load_movielens(synthetic_movielens.folder, **kwargs)
     assert len(calls) == 5  # each of the 5 files once
