@@ -1,8 +1,10 @@
-"""What both MovieLens modules share: the releases, their checksums, the cache folder, the errors.
+"""What the MovieLens modules share: the releases, their checksums, the cache folder, the errors.
 
-`recsys_utils.movielens` (find and read a copy) and `recsys_utils.download` (fetch one) both
-import this module and not each other, so there is no import circle. Everything public here is
-re-exported by `recsys_utils.movielens`, which is where users find it.
+`recsys_utils.movielens` (where to find a copy), `recsys_utils._movielens_read` (reading one),
+`recsys_utils.download` and `recsys_utils._movielens_archive` (fetching one) import this
+module, and download never imports movielens: no import circle. The errors, `RELEASES`,
+`CHECKSUMS`, `MOVIELENS_URL` and `movielens_cache_dir` are re-exported by
+`recsys_utils.movielens`, which is where users find them.
 
 A checksum is written ``"<algorithm>:<hex digest>"`` (``"md5:0df9..."``); a bare 64-digit hex
 string is a SHA-256 (the form `CHECKSUMS` has always used).
