@@ -21,6 +21,8 @@ module            what                                                  checks
 ``mistakes``      mistakes of any exercise: None returned, a tuple of
                   the wrong length, order or shapes, an array for a
                   number
+``answers``       around the learner's function: the package's answer
+                  unavailable, "not answered yet", :func:`yours_or`
 ``cases``         the lecture's numbers (:data:`LECTURE_W`) and seeded
                   random problems shared by notebooks 01-06
 ``nb01``          01 making recommendations                             predict, user_cost
@@ -32,10 +34,12 @@ module            what                                                  checks
                                                                         fit_new_user
 ``nb06``          06 TensorFlow on MovieLens                            cofi_cost_observed,
                                                                         shrunk_movie_means
+``nb07``          07 related items and cold start                       related, same_genres_mean
 ``nb08``          08 content-based filtering, two towers                genre_average, two_tower,
                                                                         nearest_movies
 ``nb09``          09 retrieval and ranking                              combine_candidates,
                                                                         rank_candidates
+``nb10``          10 ethics                                             cap_flagged
 ================  ====================================================  =========================
 
 Nothing here imports TensorFlow (or pandas) until a check that needs it runs. Shapes follow
@@ -72,8 +76,10 @@ from .nb03 import check_cofi_gradients, check_gradient_descent_step
 from .nb04 import check_binary_cost, check_sigmoid
 from .nb05 import check_fit_new_user, check_normalize_ratings
 from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
+from .nb07 import check_related, check_same_genres_mean
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
 from .nb09 import check_combine_candidates, check_rank_candidates
+from .nb10 import check_cap_flagged
 
 __all__ = [
     "LECTURE_W",
@@ -90,9 +96,12 @@ __all__ = [
     "check_fit_new_user",
     "check_cofi_cost_observed",
     "check_shrunk_movie_means",
+    "check_related",
+    "check_same_genres_mean",
     "check_genre_average",
     "check_two_tower",
     "check_nearest_movies",
     "check_combine_candidates",
     "check_rank_candidates",
+    "check_cap_flagged",
 ]
