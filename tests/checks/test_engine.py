@@ -120,3 +120,28 @@ def test_the_lectures_w_is_read_only():
     np.testing.assert_array_equal(checks.LECTURE_W, [[5, 0], [5, 0], [0, 5], [0, 5]])
     with pytest.raises(ValueError, match="read-only"):
         checks.LECTURE_W[0, 0] = 4.0
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem[:2])
+def test_each_exercise_is_named_as_its_notebook_numbers_it(notebook):
+    # "Exercise N is not answered yet" must name the exercise the learner sees: each solution
+    # cell's function -> the "Exercise N" of the heading above it (or "The exercise" if unnumbered).
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found, heading = {}, None
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            numbered = re.findall(r"^#+ .*?\b(Exercise \d+)", source, re.M)
+            heading = numbered[-1] if numbered else ("The exercise" if re.search(r"^#+ .*Exercise", source, re.M)
+                                                     else heading)
+        elif cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            name = re.search(r"^def (\w+)\(", source, re.M).group(1)
+            found[name] = heading
+    try:
+        module = importlib.import_module(f"recsys_utils.checks.nb{notebook.stem[:2]}")
+    except ModuleNotFoundError:
+        assert not found, f"{notebook.name} has exercises {sorted(found)} but no checks module"
+        return
+    known = {name: ex for name, ex in found.items() if name in module.EXERCISES}
+    assert known == found, f"{notebook.name}: exercises without an entry in nb{notebook.stem[:2]}.EXERCISES"
+    assert module.EXERCISES == found
