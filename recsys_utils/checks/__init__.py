@@ -18,6 +18,7 @@ check, edit its notebook's module and its test, ``tests/checks/test_nbNN.py``.
 module            what                                                  checks
 ================  ====================================================  =========================
 ``engine``        Case, Mistake, :func:`run_check`, :func:`check_close`
+``verdicts``      CheckFailed: raised, not answered yet, delegated
 ``mistakes``      mistakes of any exercise: None returned, a tuple of
                   the wrong length, order or shapes, an array for a
                   number
@@ -62,7 +63,7 @@ answer the exercise are unavailable while the check runs):
 >>> check_cofi_cost(borrowed_cost)
 Traceback (most recent call last):
 ...
-recsys_utils.checks.engine.CheckFailed: cofi_cost: your function calls the package's own answer: write this yourself — the check cannot use `ru.cofi_cost`. This exercise asks you to compute it with NumPy (or TensorFlow), step by step.
+recsys_utils.checks.verdicts.CheckFailed: cofi_cost: your function calls the package's own answer: write this yourself — the check cannot use `ru.cofi_cost`. This exercise asks you to compute it with NumPy (or TensorFlow), step by step.
 """
 
 from __future__ import annotations

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import answers
+from . import answers, verdicts
+from .verdicts import CheckFailed
 
 __all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close", "copying", "fmt", "show",
            "shape_name"]
@@ -151,65 +150,6 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
     return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
 
 
-#: Frames that are not the learner's: the package's and installed libraries'.
-_NOT_YOURS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "site-packages", "dist-packages")
-_INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie indices "
-               "such as item_idx for rows of X, user indices such as user_idx for rows of W and columns of b)")
-_EXCEPTION_HINTS = (
-    ("can be converted to Python scalars",
-     "an array was used where a single number is needed: math.exp / math.log and float() take "
-     "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to float()"),
-    ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
-    ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
-    ("to a shape", "a shape is a tuple, and a tuple of one value needs a comma: shape=(n,); (n) is just n"),
-    ("is not in [0", _INDEX_HINT),
-    ("out of bounds for axis", _INDEX_HINT),
-)
-
-
-class CheckFailed(AssertionError):
-    """A check's verdict: in a notebook, only the message is shown, not the frames of the package.
-
-    IPython shows what :meth:`_render_traceback_` returns instead of the full traceback, so the
-    diagnosis is the first thing the learner reads.
-    """
-
-    def _render_traceback_(self) -> list[str]:
-        return f"{type(self).__name__}: {self}".split("\n")
-
-
-def _in_your_code(exc: BaseException) -> str:
-    """``line N: <source>`` of the last frame of the learner's code in ``exc``'s traceback."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not any(part in f.filename for part in _NOT_YOURS)]
-    if not frames or not frames[-1].line:
-        return ""
-    return f"\n  in your code, line {frames[-1].lineno}: {frames[-1].line.strip()}"
-
-
-def _raised(name: str, exc: Exception, case: Case) -> CheckFailed:
-    text = (f"{name}: your function raised {type(exc).__name__}: {exc}{_in_your_code(exc)}\n"
-            f"  when called on {case.label}")
-    for needle, hint in _EXCEPTION_HINTS:
-        if needle in str(exc):
-            text += f"\n  Hint: {hint}."
-            break
-    return CheckFailed(text)
-
-
-def _not_answered(name: str, answer: Callable, exercise: str | None) -> CheckFailed:
-    what = exercise or "This exercise"
-    return CheckFailed(f"{name}: {what} is not answered yet: replace `raise NotImplementedError()` in "
-                       f"{getattr(answer, '__name__', 'your function')} with your code, then run this "
-                       "cell again.")
-
-
-def _delegated(name: str, exc: Exception, exercise: str | None) -> CheckFailed:
-    what = f"{exercise} asks" if exercise else "this exercise asks"
-    return CheckFailed(f"{name}: your function calls the package's own answer: {exc}. {what[0].upper()}"
-                       f"{what[1:]} you to compute it with NumPy (or TensorFlow), step by step.")
-
-
 def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
               cases: Sequence[Case], mistakes: Sequence[Mistake], *,
               parts: tuple[str, ...] | None = None, rtol: float = 1e-6, atol: float = 1e-9,
@@ -238,7 +178,7 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
     answer = fn if answer is None else answer
     exercise = (exercises or {}).get(getattr(inspect.unwrap(answer), "__name__", None))
     if any(inspect.unwrap(answer) is r for r in references):
-        raise _delegated(name, answers.ReferenceUnavailable(
+        raise verdicts.delegated(name, answers.ReferenceUnavailable(
             f"you passed `ru.{answer.__name__}` itself; write this yourself"), exercise)
     failed: list[Trial] = []
     raised: list[tuple[Exception, Case]] = []
@@ -258,10 +198,10 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         print(f"✓ {name}: all {len(cases)} checks passed")
         return
     if raised and not failed and all(answers.not_answered(e) for e, _ in raised):
-        raise _not_answered(name, answer, exercise) from None
+        raise verdicts.not_answered(name, answer, exercise) from None
     borrowed = [e for e, _ in raised if isinstance(e, answers.ReferenceUnavailable)]
     if borrowed:
-        raise _delegated(name, borrowed[0], exercise) from None
+        raise verdicts.delegated(name, borrowed[0], exercise) from None
     scores = [sum(m.explains(t, rtol, atol) for t in failed) for m in mistakes]
     best = max(range(len(mistakes)), key=lambda i: (scores[i], -i), default=None)
     if best is not None and scores[best] > 0:
@@ -270,7 +210,7 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         diagnosis = mistake.text(trial)
     elif raised:  # an exception says more than an unexplained wrong value
         exc, case = raised[0]
-        raise _raised(name, exc, case) from exc
+        raise verdicts.raised(name, exc, case) from exc
     else:
         trial = failed[0]
         diagnosis = ("This does not match any of the usual mistakes; compare your code with the "
