@@ -163,3 +163,36 @@ def test_the_figure_is_shown_as_a_png_in_the_output_widget(explorer, monkeypatch
     explorer.button.click()
     assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
     assert shown[0].data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("settings", [
+    dict(learning_rate=0.1, lambda_=15.0, n_features=10, iterations=100),  # notebook 06's panel
+    dict(learning_rate=0.07, lambda_=0.0, n_features=37, iterations=25),
+    dict(learning_rate=1.0, lambda_=123.4, n_features=100, iterations=400),
+])
+def test_every_control_shows_exactly_the_value_passed(data, settings):
+    from test_widgets import browser_value, sliders
+
+    train, val = data
+    explorer = TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+                                **settings)
+    assert explorer.settings() == settings
+    controls = sliders(explorer.widget)
+    assert len(controls) == 4
+    for control in controls:
+        assert browser_value(control) == control.value, control.description
+    assert explorer.lambda_.options[explorer.lambda_.index][0] == f"{settings['lambda_']:.6g}"  # the readout
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_features=101), ValueError, "n_features=101 is above"),
+    (dict(iterations=500, max_iterations=400), ValueError, "iterations=500 is above"),
+    (dict(learning_rate=0.0), ValueError, "learning_rate must be > 0"),
+    (dict(lambda_=-1.0), ValueError, "lambda_ must be a finite number >= 0"),
+    (dict(lambda_="15"), TypeError, "lambda_ must be a number"),
+])
+def test_explorer_refuses_values_its_controls_cannot_show(data, kwargs, error, match):
+    train, val = data
+    with pytest.raises(error, match=match):
+        TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+                         **kwargs)
