@@ -81,6 +81,7 @@ def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])  # nbgrader runs `alembic`
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env["JUPYTER_CONFIG_DIR"] = str(course / ".jupyter")  # no personal nbgrader_config.py leaks in
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], check=False, cwd=course, env=env,
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
