@@ -55,13 +55,23 @@ MISTAKES = {
         """,
 }
 
-# grade_id -> an answer that hands the work to the package's reference implementation.
+# grade_id -> an answer that hands the work to the package's reference implementation, by each
+# route a learner might take: ru.x, a `from recsys_utils import x` at call time, ru.module.x, an alias.
 DELEGATIONS = {
     "cost-loop": "J = ru.cofi_cost_loop(X, W, b, Y, R, lambda_)",
-    "cost-vectorized": "J = ru.cofi_cost(X, W, b, Y, R, lambda_)",
+    "cost-vectorized": """
+        from recsys_utils import cofi_cost
+        J = cofi_cost(X, W, b, Y, R, lambda_)
+        """,
     "09-combine": "return ru.candidates.combine_candidates(lists, exclude)",
-    "09-rank": "return ru.candidates.rank_candidates(vu, VM, candidates, k)",
+    "09-rank": """
+        from recsys_utils.candidates import rank_candidates as ranked
+        return ranked(vu, VM, candidates, k)
+        """,
 }
+# A delegating answer must fail because the check caught it, not because the answer is broken.
+BROKEN = ("NameError", "AttributeError", "ImportError", "ModuleNotFoundError", "SyntaxError",
+          "IndentationError", "TypeError")
 
 CONFIG = """\
 c = get_config()
@@ -214,6 +224,10 @@ def test_autograde_gives_the_points_the_answer_deserves(course, student):
             wrong = {k: (got.get(k), v) for k, v in expected.items() if got.get(k) != v}
             assert not wrong, f"{student} / {name}: " + "; ".join(
                 f"{k} scored {g}, expected {e} ({_why(course, student, name, k)})" for k, (g, e) in wrong.items())
+            if student == "delegating":
+                broken = {k: _why(course, student, name, k) for k in expected}
+                broken = {k: v for k, v in broken.items() if v.startswith(BROKEN)}
+                assert not broken, f"{name}: the delegating answers themselves fail, fix DELEGATIONS: {broken}"
             want = {"blank": 0, "correct": total, "delegating": 0}.get(student)
             if want is None:  # the mistake costs its exercise's points only
                 assert 0 < sub.score < total
