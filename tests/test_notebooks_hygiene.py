@@ -139,3 +139,37 @@ def test_instructor_guide_lists_every_exercise_as_the_notebooks_say():
         minutes, objective = cols[5], cols[6]
         assert re.fullmatch(r"\d+(–\d+)?", minutes), f"{grade_id}: minutes to solve should be a number, got {minutes!r}"
         assert len(objective) > 20, f"{grade_id}: write the learning objective (got {objective!r})"
+
+
+def test_exercises_are_read_from_headings_and_metadata(tmp_path):
+    nb = {"cells": [
+        _cell("markdown", "# 99 · Title\n## 2. Mean normalization\n### Exercise 1 — normalize the ratings"),
+        _cell("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION", solution=True, grade_id="norm"),
+        _cell("code", "assert x", grade=True, locked=True, points=2, grade_id="norm-check"),
+        _cell("code", "assert x > 0", grade=True, locked=True, points=1, grade_id="norm-check-2"),
+        _cell("markdown", "## 3. Exercise — the gradients\n### Exercise 2"),
+        _cell("code", "### BEGIN SOLUTION\ny = 2\n### END SOLUTION", solution=True, grade_id="grad"),
+        _cell("code", "assert y", grade=True, locked=True, points=1, grade_id="grad-check"),
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    path = tmp_path / "99_example.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert hygiene.exercises(path) == [
+        {"notebook": "99", "exercise": "normalize the ratings", "grade_id": "norm",
+         "checks": ["norm-check", "norm-check-2"], "section": "Mean normalization", "points": 3},
+        # a bare "### Exercise 2" takes the title of its "## 3. Exercise — ..." section; the
+        # lecture section stays the last numbered section that is not an exercise
+        {"notebook": "99", "exercise": "the gradients", "grade_id": "grad",
+         "checks": ["grad-check"], "section": "Mean normalization", "points": 1},
+    ]
+    doc = tmp_path / "guide.md"
+    doc.write_text(f"Intro\n{hygiene.EXERCISES_BEGIN}\n"
+                   "| 99 | old title | `norm` | old | 1 | 12 | normalize ratings by movie means |\n"
+                   f"{hygiene.EXERCISES_END}\nOutro\n", encoding="utf-8")
+    assert hygiene.main(["exercises", "--update", str(doc), str(path)]) == 1  # `grad` still needs its two columns
+    rows = hygiene._table_rows(doc.read_text(encoding="utf-8"))
+    assert rows["norm"] == ["99", "normalize the ratings", "`norm`", "Mean normalization", "3", "12",
+                            "normalize ratings by movie means"]
+    assert rows["grad"][5:] == ["?", "?"]
+    assert doc.read_text(encoding="utf-8").startswith("Intro\n") and doc.read_text(encoding="utf-8").endswith("Outro\n")
+    with pytest.raises(ValueError, match="no exercise table markers"):
+        hygiene.update_exercise_table(path, [path])

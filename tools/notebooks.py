@@ -211,8 +211,8 @@ def exercise_table(paths: list[Path], previous: str = "") -> str:
     for path in sorted(paths):
         for ex in exercises(path):
             minutes, objective = kept.get(ex["grade_id"], [""] * 5 + ["?", "?"])[5:]
-            section = ex["section"].replace("|", "\\|")
-            lines.append(f"| {ex['notebook']} | {ex['exercise']} | `{ex['grade_id']}` | {section} | "
+            title, section = (ex[key].replace("|", "/") for key in ("exercise", "section"))
+            lines.append(f"| {ex['notebook']} | {title} | `{ex['grade_id']}` | {section} | "
                          f"{ex['points']:g} | {minutes} | {objective} |")
     return "\n".join(lines) + "\n"
 
@@ -280,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
             text = update_exercise_table(args.update, args.paths)
             args.update.write_text(text, encoding="utf-8")
             print(f"wrote {args.update}")
-            return 1 if "| ? |" in _table_rows_block(text) else 0
+            todo = [grade_id for grade_id, cols in _table_rows(text).items() if "?" in cols[5:]]
+            if todo:
+                print(f"fill in minutes and learning objective (now `?`) for {', '.join(todo)}", file=sys.stderr)
+            return 1 if todo else 0
         print(exercise_table(args.paths), end="")
         return 0
     bad: list[str] = []
@@ -297,10 +300,6 @@ def main(argv: list[str] | None = None) -> int:
     for line in bad:
         print(line, file=sys.stderr)
     return 1 if bad else 0
-
-
-def _table_rows_block(text: str) -> str:
-    return text.split(EXERCISES_BEGIN, 1)[1].split(EXERCISES_END, 1)[0] if EXERCISES_BEGIN in text else ""
 
 
 if __name__ == "__main__":
