@@ -269,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         "exercises", help="print (or --update) the table of every exercise for docs/instructors.md",
         description="Print the markdown table of every exercise: notebook, title, grade_id, lecture "
                     "section and points come from the notebooks; minutes and learning objective are "
-                    "written by hand in the document and kept by grade_id (a new exercise gets `?`).")
+                    "written by hand in the document and kept by grade_id (a new exercise gets `?`, "
+                    "and --update exits with status 1 until you have filled it in).")
     sub.add_argument("paths", nargs="+", type=Path, help=paths_help)
     sub.add_argument("--update", type=Path, metavar="DOC",
                      help="rewrite the table between the exercise markers in DOC (e.g. docs/instructors.md)")
