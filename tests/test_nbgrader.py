@@ -137,11 +137,11 @@ def _submission(name: str, student: str, released: dict, source: dict) -> dict:
 
 def _expected(name: str, student: str) -> dict[str, float]:
     """Points per check cell (grade_id of the check) for one student's notebook."""
+    source = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    cell_points = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"].get("points", 0)
+                   for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
     points = {}
     for ex in _exercises(name):
-        source = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
-        cell_points = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"].get("points", 0)
-                       for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
         earns = student == "correct" or (student == "mistake" and ex["grade_id"] not in MISTAKES)
         points.update({check: cell_points[check] if earns else 0 for check in ex["checks"]})
     return points
