@@ -61,7 +61,7 @@ _LAZY = {
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
 _SUBMODULES = {
-    "baselines", "candidates", "checks", "download", "explorer", "features", "gradient_descent",
+    "baselines", "candidates", "checks", "download", "engagement", "explorer", "features", "gradient_descent",
     "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "splits", "toy",
     "training", "two_tower", "validation", "widgets",
 }
