@@ -212,13 +212,18 @@ def _interval(estimate: float, boots: np.ndarray, level: float) -> Interval:
     return Interval(float(estimate), float(low), float(high))
 
 
-def bootstrap_mean(values: Any, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> Interval:
+def bootstrap_mean(values: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95,
+                   seed: int = 0) -> Interval:
     """The mean of per-user ``values`` with a percentile bootstrap interval over users.
 
     Parameters
     ----------
     values : array_like, shape (n_users,)
         One number per user, e.g. the second output of :func:`at_k_per_user`.
+    weights : array_like, shape (n_users,), optional
+        Weight of each user, e.g. their number of test ratings: the estimate is then
+        :math:`\\sum_u w_u v_u / \\sum_u w_u` (with per-user mean squared errors and their
+        rating counts, that is the mean squared error over all ratings).
     n_boot : int, default 2000
         Resamples: ``n_users`` users drawn with replacement, each time.
     level : float, default 0.95
@@ -235,14 +240,26 @@ def bootstrap_mean(values: Any, *, n_boot: int = 2000, level: float = 0.95, seed
     --------
     >>> bootstrap_mean([1.0, 1.0, 1.0]).estimate
     1.0
+    >>> bootstrap_mean([1.0, 4.0], weights=[2, 1]).estimate  # (2 * 1 + 1 * 4) / 3
+    2.0
     """
     v = _per_user_values("values", values)
     n_boot, level, seed = _check_boot(n_boot, level, seed)
+    w = np.ones_like(v) if weights is None else as_matrix("weights", weights, ndim=1)
+    if w.shape != v.shape:
+        raise ValueError(f"weights has shape {w.shape} but values has shape {v.shape}; one weight per user")
+    if (w < 0).any() or w.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
     idx = np.random.default_rng(seed).integers(0, v.size, size=(n_boot, v.size))
-    return _interval(v.mean(), v[idx].mean(axis=1), level)
+    wb = w[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boots = (wb * v[idx]).sum(axis=1) / wb.sum(axis=1)
+    boots = boots[np.isfinite(boots)]  # a resample of only zero-weight users says nothing
+    return _interval(float((w * v).sum() / w.sum()), boots, level)
 
 
-def paired_bootstrap(a: Any, b: Any, *, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> Interval:
+def paired_bootstrap(a: Any, b: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95,
+                     seed: int = 0) -> Interval:
     """Mean of ``a - b`` over users with a paired bootstrap interval: is model A better than B?
 
     Both models are scored on the same users, so the same resampled users are used for both
@@ -253,7 +270,7 @@ def paired_bootstrap(a: Any, b: Any, *, n_boot: int = 2000, level: float = 0.95,
     ----------
     a, b : array_like, shape (n_users,)
         Per-user scores of the two models, user ``u`` at the same position in both.
-    n_boot, level, seed : as in :func:`bootstrap_mean`
+    weights, n_boot, level, seed : as in :func:`bootstrap_mean`
 
     Returns
     -------
@@ -276,4 +293,4 @@ def paired_bootstrap(a: Any, b: Any, *, n_boot: int = 2000, level: float = 0.95,
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; pass one score per user, "
                          "the same users in the same order")
-    return bootstrap_mean(a - b, n_boot=n_boot, level=level, seed=seed)
+    return bootstrap_mean(a - b, weights=weights, n_boot=n_boot, level=level, seed=seed)

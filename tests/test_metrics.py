@@ -112,3 +112,18 @@ def test_paired_bootstrap_is_narrower_than_separate_intervals():
 def test_bootstrap_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_weighted_bootstrap_is_the_pooled_mean_over_ratings():
+    # Per-user MSEs 1 (3 ratings) and 4 (1 rating): pooled MSE over the 4 ratings = (3 + 4) / 4 = 1.75.
+    iv = metrics.bootstrap_mean([1.0, 4.0], weights=[3, 1])
+    assert iv.estimate == pytest.approx(1.75)
+    assert 1.0 <= iv.low <= iv.estimate <= iv.high <= 4.0
+    # equal weights are the plain mean, with the same resamples
+    assert metrics.bootstrap_mean([1.0, 2.0, 6.0], weights=[2, 2, 2]) == metrics.bootstrap_mean([1.0, 2.0, 6.0])
+    d = metrics.paired_bootstrap([2.0, 5.0], [1.0, 4.0], weights=[3, 1])
+    assert d == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="weights has shape"):
+        metrics.bootstrap_mean([1.0, 2.0], weights=[1.0])
+    with pytest.raises(ValueError, match="weights must be >= 0"):
+        metrics.bootstrap_mean([1.0, 2.0], weights=[0, 0])
