@@ -190,7 +190,9 @@ def test_training_item_features_masking_makes_pairs_look_like_a_movie_nobody_rat
     assert cold.all()
     # a movie with no rating in item_features: log_n_ratings 0 and the global mean (movie 30's row)
     np.testing.assert_allclose(X[:, 1:3], np.tile(items.X[2, 1:3], (3, 1)))
-    items400 = item_features(MOVIES, pd.concat([RATINGS] * 400))
+    many_users = pd.DataFrame({"userId": np.arange(1200), "movieId": np.tile([10, 20, 10], 400),
+                               "rating": np.tile(y, 400)})  # 1,200 users, one rating each
+    items400 = item_features(MOVIES, many_users)
     many = features.training_item_features(items400, np.array([0, 1, 0] * 400), np.tile(y, 400), cold_fraction=0.2,
                                            seed=1)[1]
     assert abs(many.mean() - 0.2) < 0.04  # 1,200 pairs: sd of the share is 0.012
