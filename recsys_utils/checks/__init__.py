@@ -35,7 +35,8 @@ module            what                                                  checks
 ``nb08``          08 content-based filtering, two towers                genre_average, two_tower,
                                                                         nearest_movies
 ``nb09``          09 retrieval and ranking                              combine_candidates,
-                                                                        rank_candidates
+                                                                        rank_candidates,
+                                                                        in_batch_softmax_loss
 ================  ====================================================  =========================
 
 Nothing here imports TensorFlow (or pandas) until a check that needs it runs. Shapes follow
@@ -58,7 +59,7 @@ from .nb04 import check_binary_cost, check_sigmoid
 from .nb05 import check_fit_new_user, check_normalize_ratings
 from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
-from .nb09 import check_combine_candidates, check_rank_candidates
+from .nb09 import check_combine_candidates, check_in_batch_softmax_loss, check_rank_candidates
 
 __all__ = [
     "LECTURE_W",
@@ -79,4 +80,5 @@ __all__ = [
     "check_nearest_movies",
     "check_combine_candidates",
     "check_rank_candidates",
+    "check_in_batch_softmax_loss",
 ]
