@@ -23,7 +23,8 @@ Keras 3); :func:`in_batch_softmax_loss_loop` is the NumPy reference the tests ho
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from recsys_utils import engagement
-from recsys_utils.engagement import in_batch_softmax_loss, in_batch_softmax_loss_loop, item_log_q, train_engagement
+from recsys_utils.engagement import (
+    in_batch_softmax_loss,
+    in_batch_softmax_loss_loop,
+    item_log_q,
+    train_engagement,
+)
 from recsys_utils.two_tower import build_two_tower
 
 

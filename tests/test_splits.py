@@ -158,7 +158,7 @@ def test_item_availability_equals_the_definition_and_never_shows_the_future():
     n = 300
     df = pd.DataFrame({"userId": rng.integers(0, 15, n), "movieId": rng.integers(0, 40, n),
                        "rating": 3.0, "timestamp": rng.integers(0, 1000, n)})
-    train, _, test = split_by_time(df, test_fraction=0.3)
+    _, _, test = split_by_time(df, test_fraction=0.3)
     items, users = np.arange(45), np.arange(16)  # items 40..44 and user 15 have no rating at all
     A = splits_module.item_availability(df, test, items, users)
     np.testing.assert_array_equal(A, _availability_loop(df, test, items, users))
