@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_int, check_lambda, check_rated_rows
+from .validation import as_matrix, check_lambda, check_number, check_rated_rows
 
 __all__ = ["new_user_cost", "fit_new_user", "predict_new_user", "recommend_for_new_user"]
 
@@ -70,10 +70,11 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     if w.shape != (X.shape[1],):
         raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
+    b = check_number(b, "b")
     J = 0.0
     for i, rating in zip(idx, y):
-        J += 0.5 * (float(w @ X[i]) + float(b) - (rating - mu[i, 0])) ** 2
-    return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * float(b) ** 2
+        J += 0.5 * (float(w @ X[i]) + b - (rating - mu[i, 0])) ** 2
+    return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * b**2
 
 
 def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
@@ -157,7 +158,7 @@ def predict_new_user(X: Any, mu: Any, w: Any, b: float) -> np.ndarray:
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
         raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
-    return X @ w + float(b) + mu[:, 0]
+    return X @ w + check_number(b, "b") + mu[:, 0]
 
 
 def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *,
@@ -181,7 +182,7 @@ def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_
         Their predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i`.
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
-    check_int("k", k)
+    check_number(k, "k", integer=True, low=1)
     allowed = np.ones(X.shape[0], dtype=bool)
     if candidates is not None:
         c = np.asarray(candidates)

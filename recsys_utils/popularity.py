@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_int
+from .validation import as_matrix, check_number
 
 __all__ = ["item_popularity", "smoothed_item_mean"]
 
 
 def _check(item_idx: Any, n_movies: int, y: Any = None, *,
            allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-    check_int("n_movies", n_movies)
+    check_number(n_movies, "n_movies", integer=True, low=1)
     idx = np.asarray(item_idx)
     if idx.ndim != 1 or (idx.size == 0 and not allow_empty):
         raise ValueError(f"item_idx must be a non-empty 1-D array, got shape {idx.shape}")

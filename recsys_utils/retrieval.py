@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from .validation import as_matrix, check_int
+from .validation import as_matrix, check_number
 
 __all__ = ["TopK", "top_k_loop", "top_k", "related_items", "METRICS"]
 
@@ -63,7 +63,7 @@ def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
 
 
 def _check_k(k: Any) -> int:
-    return check_int("k", k)
+    return check_number(k, "k", integer=True, low=1)
 
 
 def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
@@ -226,7 +226,7 @@ def top_k(
     if chunk_size is None:
         chunk_size = max(1, MAX_BLOCK // n_items)
     else:
-        check_int("chunk_size", chunk_size)
+        check_number(chunk_size, "chunk_size", integer=True, low=1)
     dtype = np.result_type(Q, items)
     Q, items = Q.astype(dtype, copy=False), items.astype(dtype, copy=False)
     item_sq = np.einsum("ij,ij->i", items, items) if metric == "sqeuclidean" else None

@@ -28,14 +28,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .retrieval import top_k
-from .validation import as_matrix, check_int
+from .validation import as_matrix, check_number
 
 __all__ = ["Catalogue", "make_catalogue", "top_k_per_user", "rerank_with_cap", "gini",
            "SlateMetrics", "slate_metrics", "FeedbackHistory", "simulate_feedback_loop"]
 
 
 def _positive_int(name: str, v: Any) -> int:
-    return check_int(f"{name}", v)
+    return check_number(v, name, integer=True, low=1)
 
 
 def _fraction(name: str, v: Any) -> float:

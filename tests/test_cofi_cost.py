@@ -193,3 +193,27 @@ def test_predict_shape_mismatch():
     with pytest.raises(ValueError, match=r"w has shape \(2,\) but x has shape \(3,\)"):
         predict([5, 0], [1, 2, 3], 0.0)
 
+
+
+@pytest.mark.parametrize("b,error,match", [
+    (np.nan, ValueError, "b must be a finite number, got nan"),
+    (np.inf, ValueError, "b must be a finite number, got inf"),
+    ("0", TypeError, "b must be a finite number, got str '0'"),
+    ([0.0, 1.0], TypeError, "b must be a finite number, got list"),
+])
+def test_a_bad_user_bias_is_refused_not_passed_through(b, error, match):
+    # user_cost returned NaN/inf for a NaN/inf b (and a str b as if it were a number).
+    X = load_toy_features().X
+    Y, R, _, _ = load_toy_ratings()
+    with pytest.raises(error, match=match):
+        user_cost([5, 0], b, X, Y[:, 0], R[:, 0])
+    with pytest.raises(error, match=match):
+        predict([5, 0], [0.99, 0], b)
+
+
+def test_a_numpy_scalar_bias_is_a_number():
+    # Alice's worked prediction 5 * 0.99 + 0 = 4.95, with b a NumPy scalar
+    assert predict([5, 0], [0.99, 0], np.float32(0.0)) == pytest.approx(4.95)
+    X = load_toy_features().X
+    Y, R, _, _ = load_toy_ratings()
+    assert user_cost([5, 0], np.float64(0.0), X, Y[:, 0], R[:, 0]) == pytest.approx(0.0625)

@@ -152,9 +152,9 @@ def test_fit_new_item_refuses_bad_input():
         fit_new_item(W, b, idx, y[:-1], 3.0, 1.0)
     with pytest.raises(ValueError, match="more than once"):
         fit_new_item(W, b, [0, 0], [3.0, 4.0], 3.0, 1.0)
-    with pytest.raises(ValueError, match="outside the rows of W"):
+    with pytest.raises(ValueError, match=r"user_idx must lie in \[0, \d+\) \(the rows of W\)"):
         fit_new_item(W, b, [15], [3.0], 3.0, 1.0)
-    with pytest.raises(TypeError, match="integer row indices of W"):
+    with pytest.raises(TypeError, match="integer indices into the rows of W"):
         fit_new_item(W, b, [0.0], [3.0], 3.0, 1.0)
     with pytest.raises(ValueError, match="user_idx must be 1-dimensional"):
         fit_new_item(W, b, [[0]], [3.0], 3.0, 1.0)

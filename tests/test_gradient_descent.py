@@ -102,10 +102,18 @@ def test_bad_alpha_type(toy):
         gradient_descent_step(*toy, 1.0, "0.1")
 
 
-@pytest.mark.parametrize("iterations", [0, -1, 2.5, True])
-def test_bad_iterations(toy, iterations):
-    with pytest.raises(ValueError, match="iterations"):
+@pytest.mark.parametrize("iterations,error", [(0, ValueError), (-1, ValueError), (2.5, TypeError),
+                                              (True, TypeError)])
+def test_bad_iterations(toy, iterations, error):
+    with pytest.raises(error, match="iterations must be a positive integer"):
         gradient_descent(*toy, 1.0, 0.01, iterations)
+
+
+def test_numpy_scalars_are_numbers(toy):
+    # np.float32 alpha and np.int64 iterations are numbers (the one rule of validation)
+    a = gradient_descent(*toy, 1.0, np.float32(0.01), np.int64(3))
+    b = gradient_descent(*toy, 1.0, float(np.float32(0.01)), 3)
+    np.testing.assert_array_equal(a.history, b.history)
 
 
 def test_bad_shapes_name_the_argument(toy):
@@ -124,3 +132,10 @@ def test_the_exercise_check_accepts_this_step():
     from recsys_utils.checks import check_gradient_descent_step
 
     check_gradient_descent_step(gradient_descent_step)
+
+
+def test_a_non_finite_starting_cost_is_not_blamed_on_alpha(toy):
+    X, W, b, Y, R = toy
+    with pytest.raises(FloatingPointError, match="at the starting parameters, before any step") as info:
+        gradient_descent(np.asarray(X) * 1e160, W, b, Y, R, 1.0, 0.01, 3)
+    assert "too large (each step" not in str(info.value)

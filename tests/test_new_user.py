@@ -196,7 +196,8 @@ def test_speed_is_not_retraining():
     [
         ({"mu": np.zeros(5)}, ValueError, r"mu has shape \(5,\).*\(5, 1\)"),
         ({"mu": np.zeros((4, 1))}, ValueError, r"mu has shape \(4, 1\) but X has shape \(5, 2\)"),
-        ({"item_idx": [0, 9], "ratings": [1.0, 2.0]}, ValueError, "item_idx holds 9"),
+        ({"item_idx": [0, 9], "ratings": [1.0, 2.0]}, ValueError, r"item_idx must lie in \[0, 5\) \(the rows of X\), got 9"),
+        ({"item_idx": [0, -1], "ratings": [1.0, 2.0]}, ValueError, "got -1 at position 1; negative indices do not wrap"),
         ({"item_idx": [1, 1], "ratings": [1.0, 2.0]}, ValueError, "more than once"),
         ({"item_idx": [0.5], "ratings": [1.0]}, TypeError, "integer"),
         ({"item_idx": [[0, 1]], "ratings": [1.0, 2.0]}, ValueError, "item_idx must be 1-dimensional"),
@@ -224,3 +225,15 @@ def test_recommend_bad_k_and_candidates():
         recommend_for_new_user(X, mu, [], [], 1.0, candidates=np.ones(4, dtype=bool))
     with pytest.raises(ValueError, match=r"w has shape \(3,\)"):
         predict_new_user(X, mu, np.zeros(3), 0.0)
+
+
+@pytest.mark.parametrize("b,error", [(np.nan, ValueError), (np.inf, ValueError), ("1", TypeError)])
+def test_a_bad_bias_is_refused_not_passed_through(b, error):
+    # new_user_cost and predict_new_user returned NaN/inf predictions for a NaN/inf b.
+    X, mu = np.ones((3, 2)), np.full((3, 1), 3.0)
+    with pytest.raises(error, match="b must be a finite number, got"):
+        new_user_cost([0.0, 0.0], b, X, mu, [0], [4.0], 1.0)
+    with pytest.raises(error, match="b must be a finite number, got"):
+        predict_new_user(X, mu, [0.0, 0.0], b)
+    # and a NumPy scalar is a number: w = 0, b = 1 predicts mu + 1 = 4 everywhere
+    np.testing.assert_allclose(predict_new_user(X, mu, [0.0, 0.0], np.float32(1.0)), 4.0)
