@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from .validation import as_matrix, check_number
+from .validation import as_matrix, check_indices, check_number
 
 __all__ = ["TopK", "top_k_loop", "top_k", "related_items", "METRICS"]
 
@@ -62,15 +62,11 @@ def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
     return as_matrix(name, value, ndim=ndim)
 
 
-def _check_k(k: Any) -> int:
-    return check_number(k, "k", integer=True, low=1)
-
-
 def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
     """Validate everything once; return 2-D queries, items, k, a per-query exclusion, single flag."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
-    k = _check_k(k)
+    k = check_number(k, "k", integer=True, low=1)
     items = _as_vectors("items", items, 2)
     single = np.ndim(queries) == 1
     queries = _as_vectors("queries", queries, 1 if single else 2)
@@ -107,6 +103,12 @@ def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
             hint = " (pass R.T, not R: R is (n_movies, n_users))" if mask.shape == (n_items, n_queries) else ""
             raise ValueError(f"exclude has shape {exclude.shape} but must be {want}{hint}")
         return mask
+    if (isinstance(exclude, np.ndarray) and np.issubdtype(exclude.dtype, np.integer)
+            and exclude.shape in ((n_queries, n_items), (n_items,) if single else None)
+            and np.isin(exclude, (0, 1)).all()):
+        raise TypeError(f"exclude must be a bool mask or one list of item indices per query, got an "
+                        f"integer array of 0s and 1s of shape {exclude.shape}; pass exclude == 1 "
+                        "for a mask (its rows would otherwise be read as the indices 0 and 1)")
     lists = [exclude] if single else list(exclude)
     if len(lists) != n_queries:
         raise ValueError(f"exclude has {len(lists)} index lists but there are {n_queries} queries; "
@@ -152,8 +154,8 @@ def top_k_loop(
             if metric == "dot":
                 s = float(np.dot(Q[q], items[i]))
                 scored.append((-s, i, s))  # sort key: largest score first, then smallest index
-            else:
-                d = float(np.sum((items[i] - Q[q]) ** 2))
+            else:  # in float64, as top_k's exact re-scoring
+                d = float(np.sum((items[i].astype(np.float64) - Q[q]) ** 2))
                 scored.append((d, i, d))  # smallest distance first, then smallest index
         scored.sort()
         for rank, (_, i, s) in enumerate(scored[:k]):
@@ -176,6 +178,38 @@ def _select(key: np.ndarray, k: int) -> np.ndarray:
         part_key[r] = key[r, part[r]]
     order = np.lexsort((part, part_key), axis=1)
     return np.take_along_axis(part, order, axis=1)
+
+
+def _centred(Q: np.ndarray, items: np.ndarray, dtype: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """Shift both sets by the items' mean and scale by a power of two so every entry is <= 1.
+
+    Distances do not change under a shift, and scaling by 2**e is exact, so the expansion
+    below works on numbers near 1: no overflow near 1e160 and far less cancellation.
+    """
+    m = items.mean(axis=0, dtype=np.float64).astype(dtype)
+    Qc, Ic = Q - m, items - m
+    biggest = max(float(np.abs(Qc).max()), float(np.abs(Ic).max()))
+    scale = 2.0 ** -np.ceil(np.log2(biggest)) if biggest > 0 else 1.0
+    return (Qc * dtype.type(scale)).astype(dtype), (Ic * dtype.type(scale)).astype(dtype), scale
+
+
+def _exact_nearest(key: np.ndarray, err: np.ndarray, Q: np.ndarray, items: np.ndarray, k: int,
+                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest per row, exactly: re-score in float64 every item the expansion cannot rule out.
+
+    ``key`` is the expanded distance, off by at most ``err`` per row; an item whose key exceeds
+    the k-th smallest key by more than ``2 err`` is certainly not among the k nearest.
+    """
+    kth = np.partition(key, k - 1, axis=1)[:, k - 1]
+    best = np.empty((key.shape[0], k), dtype=np.int64)
+    dist = np.empty((key.shape[0], k))
+    for r in range(key.shape[0]):
+        cand = np.flatnonzero(key[r] <= kth[r] + 2 * err[r])
+        diff = (items[cand].astype(np.float64) - Q[r].astype(np.float64)) * scale
+        d = np.einsum("ij,ij->i", diff, diff)
+        order = np.lexsort((cand, d))[:k]
+        best[r], dist[r] = cand[order], d[order] / scale**2
+    return best, dist
 
 
 def top_k(
@@ -211,8 +245,10 @@ def top_k(
     Notes
     -----
     Per chunk of queries :math:`Q` the scores are one product :math:`S = Q V^T`; squared
-    distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2`, clipped at 0
-    (equal to the loop's direct sum up to rounding). ``np.argpartition`` finds the ``k``
+    distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2` on vectors shifted
+    by the items' mean and scaled by a power of two (no overflow, little cancellation); every
+    item that rounding could place among the k nearest is then re-scored directly in float64,
+    so the result is the loop's, even in float32 for vectors of norm 1000. ``np.argpartition`` finds the ``k``
     best in :math:`O(n_{items})` per query and only those ``k`` are sorted:
     :math:`O(n_{items} + k \\log k)` instead of :math:`O(n_{items} \\log n_{items})`.
 
@@ -229,28 +265,36 @@ def top_k(
         check_number(chunk_size, "chunk_size", integer=True, low=1)
     dtype = np.result_type(Q, items)
     Q, items = Q.astype(dtype, copy=False), items.astype(dtype, copy=False)
-    item_sq = np.einsum("ij,ij->i", items, items) if metric == "sqeuclidean" else None
+    Qw, Iw, scale = _centred(Q, items, dtype) if metric == "sqeuclidean" else (Q, items, 1.0)
+    item_sq = np.einsum("ij,ij->i", Iw, Iw) if metric == "sqeuclidean" else None
+    # rounding bound of the expansion (dot products of n terms, norms, the centring), per query
+    slack = 2 * (items.shape[1] + 8) * float(np.finfo(dtype).eps)
     indices = np.zeros((n_queries, k), dtype=np.int64)
     scores = np.zeros((n_queries, k), dtype=dtype)
     for start in range(0, n_queries, chunk_size):
         stop = min(start + chunk_size, n_queries)
-        S = Q[start:stop] @ items.T
+        S = Qw[start:stop] @ Iw.T
         if metric == "dot":
             key = np.negative(S, out=S)  # smallest key = largest score
         else:
+            q_sq = np.einsum("ij,ij->i", Qw[start:stop], Qw[start:stop])
             S *= -2
             S += item_sq
-            S += np.einsum("ij,ij->i", Q[start:stop], Q[start:stop])[:, None]
+            S += q_sq[:, None]
             key = np.maximum(S, 0, out=S)
         if isinstance(excluded, np.ndarray):
             key[excluded[start:stop]] = np.inf
         elif excluded is not None:
             for r, idx in enumerate(excluded[start:stop]):
                 key[r, idx] = np.inf
-        best = _select(key, k)
-        indices[start:stop] = best
-        picked = np.take_along_axis(key, best, axis=1)
-        scores[start:stop] = -picked if metric == "dot" else picked
+        if metric == "dot":
+            best = _select(key, k)
+            indices[start:stop] = best
+            scores[start:stop] = -np.take_along_axis(key, best, axis=1)
+        else:
+            err = slack * (q_sq.astype(np.float64) + float(item_sq.max()))
+            indices[start:stop], scores[start:stop] = _exact_nearest(
+                key, err, Q[start:stop], items, k, scale)
     return _finish(indices, scores, single)
 
 
@@ -281,12 +325,10 @@ def related_items(X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = 
     """
     X = _as_vectors("X", X, 2)
     single = np.ndim(i) == 0
-    idx = np.atleast_1d(np.asarray(i))
-    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or isinstance(i, bool):
-        raise TypeError(f"i must be an item index (int) or a sequence of them, got {i!r}")
-    if idx.size and (idx.min() < 0 or idx.max() >= X.shape[0]):
-        raise ValueError(f"i holds {idx.min() if idx.min() < 0 else idx.max()} but X has shape "
-                         f"{X.shape}: item indices must lie in [0, {X.shape[0]})")
+    if single:
+        idx = np.array([check_number(i, "i", integer=True, low=0, high=X.shape[0] - 1)])
+    else:
+        idx = check_indices(i, "i", X.shape[0], into="the rows of X")
     exclude = [[int(j)] for j in idx]
     result = top_k(X[idx], X, k, metric=metric, exclude=exclude)
     return TopK(result.indices[0], result.scores[0]) if single else result

@@ -189,9 +189,13 @@ def test_bad_input_names_the_argument_and_shapes(fn):
 
 
 def test_related_items_bad_index():
-    with pytest.raises(ValueError, match=r"i holds 3 but X has shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"i must be an integer in \[0, 2\], got 3"):
         related_items(ITEMS, 3, 1)
-    with pytest.raises(TypeError, match="i must be an item index"):
+    with pytest.raises(ValueError, match=r"i must be an integer in \[0, 2\], got -1"):
+        related_items(ITEMS, -1, 1)  # not the last item, as NumPy indexing would have it
+    with pytest.raises(ValueError, match=r"i must lie in \[0, 3\) \(the rows of X\), got -1 at position 1"):
+        related_items(ITEMS, [0, -1], 1)
+    with pytest.raises(TypeError, match="i must be an integer in \\[0, 2\\], got float 0.5"):
         related_items(ITEMS, 0.5, 1)
     with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
         top_k(Q, ITEMS, 1, chunk_size=0)
@@ -199,3 +203,35 @@ def test_related_items_bad_index():
 
 def test_docstring_examples():
     assert doctest.testmod(retrieval).failed == 0
+
+
+def test_an_integer_0_1_mask_is_refused_not_read_as_index_lists():
+    # exclude=np.array([[0, 1, 1], ...]) was read as "exclude items 0 and 1" for every query.
+    Q2 = np.stack([Q, Q])
+    mask = np.array([[0, 0, 1], [1, 0, 0]])
+    for fn in (top_k, top_k_loop):
+        with pytest.raises(TypeError, match=r"got an integer array of 0s and 1s of shape \(2, 3\); "
+                                            "pass exclude == 1"):
+            fn(Q2, ITEMS, 1, exclude=mask)
+        np.testing.assert_array_equal(fn(Q2, ITEMS, 2, exclude=mask == 1).indices,
+                                      fn(Q2, ITEMS, 2, exclude=[[2], [0]]).indices)
+
+
+@pytest.mark.parametrize("dtype,offset", [(np.float32, 100.0), (np.float32, 1000.0),
+                                          (np.float64, 1e6), (np.float64, 1e155)])
+def test_sqeuclidean_keeps_the_true_neighbours_far_from_the_origin(dtype, offset):
+    # The expansion |q|^2 - 2 q.v + |v|^2 cancels catastrophically when the vectors are far from
+    # the origin compared with their distances: in float32 at norm ~100-1000, recall@10 fell to
+    # ~0.1, and near 1e155 the squares overflowed (inf - inf = NaN). The oracle: the direct sum
+    # over differences in float64, sorted by (distance, index).
+    rng = np.random.default_rng(7)
+    V = (rng.normal(size=(300, 8)) * (offset / 1e3 if offset > 1e3 else 1.0) + offset).astype(dtype)
+    V64 = V.astype(np.float64)
+    got = top_k(V[:6], V, 10, metric="sqeuclidean")
+    loop = top_k_loop(V[:6], V, 10, metric="sqeuclidean")
+    for q in range(6):
+        d = np.sum((V64 - V64[q]) ** 2, axis=1)
+        want = np.lexsort((np.arange(len(d)), d))[:10]
+        np.testing.assert_array_equal(got.indices[q], want)
+        np.testing.assert_allclose(got.scores[q], d[want].astype(dtype), rtol=1e-6)
+    np.testing.assert_array_equal(got.indices, loop.indices)
