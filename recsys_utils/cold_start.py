@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .popularity import smoothed_item_mean
-from .validation import as_matrix, check_lambda, check_rated_rows
+from .validation import as_matrix, check_lambda, check_number, check_rated_rows
 
 __all__ = ["SideMap", "fit_side_map", "shrunk_mean", "new_item_cost", "fit_new_item"]
 
@@ -137,6 +137,7 @@ def shrunk_mean(ratings: Any, prior: float, strength: float) -> float:
     """
     y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
     one_movie = np.zeros(y.size, dtype=np.int64)  # every rating is of movie 0
+    prior = check_number(prior, "prior")  # None would quietly mean "the ratings' own mean"
     return float(smoothed_item_mean(one_movie, y, 1, strength=strength, prior=prior)[0])
 
 
@@ -146,7 +147,7 @@ def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
     if b.shape != (1, W.shape[0]):
         raise ValueError(f"b has shape {b.shape} but W has shape {W.shape}; b must be (1, n_users) = (1, {W.shape[0]})")
     idx, y = check_rated_rows("user_idx", user_idx, ratings, W.shape[0], "W", "user")
-    mu = float(as_matrix("mu_i", [mu_i], ndim=1)[0])
+    mu = check_number(mu_i, "mu_i")
     n = W.shape[1]
     if x_prior is None:
         x0 = np.zeros(n)

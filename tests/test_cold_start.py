@@ -74,10 +74,18 @@ def test_shrunk_mean_is_one_movie_of_smoothed_item_mean():
         assert isinstance(shrunk_mean(y[:k], 3.4, 5.0), float)
 
 
-@pytest.mark.parametrize("strength", [-1.0, float("nan"), True, "5"])
-def test_shrunk_mean_refuses_bad_strength(strength):
-    with pytest.raises(ValueError, match="strength"):
+@pytest.mark.parametrize("strength,error", [(-1.0, ValueError), (float("nan"), ValueError),
+                                            (True, TypeError), ("5", TypeError)])
+def test_shrunk_mean_refuses_bad_strength(strength, error):
+    with pytest.raises(error, match="strength must be a number >= 0, got"):
         shrunk_mean([4.0], 3.0, strength)
+
+
+@pytest.mark.parametrize("prior,error", [("3.5", TypeError), (None, TypeError), (np.nan, ValueError)])
+def test_shrunk_mean_refuses_bad_prior(prior, error):
+    # prior="3.5" was read as 3.5 and None as the ratings' mean, without a word
+    with pytest.raises(error, match="prior must be a finite number, got"):
+        shrunk_mean([4.0], prior, 5.0)
 
 
 def test_shrunk_mean_refuses_a_bad_prior_or_ratings():
