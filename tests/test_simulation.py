@@ -56,13 +56,29 @@ def test_flags_follow_recall_and_false_positive_rate():
     assert not c.flagged.any()
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_items=0), "n_items"), (dict(harmful_share=1.5), "harmful_share"),
-    (dict(harm=-1.0), "harm"), (dict(flag_recall=True), "flag_recall"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_items=0), ValueError, "n_items must be a positive integer, got 0"),
+    (dict(harmful_share=1.5), ValueError, r"harmful_share must be a number in \[0, 1\], got 1.5"),
+    (dict(harm=-1.0), ValueError, "harm must be a number >= 0, got -1.0"),
+    (dict(flag_recall=True), TypeError, r"flag_recall must be a number in \[0, 1\], got bool True"),
+    (dict(seed=-1), ValueError, "seed must be an integer in"),
+    (dict(seed=None), TypeError, "seed must be an integer in .*, got NoneType None"),
+    (dict(seed=True), TypeError, "seed must be an integer in .*, got bool True"),
 ])
-def test_catalogue_refuses_bad_settings(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_catalogue_refuses_bad_settings(kwargs, error, match):
+    # seed=None drew an unseeded (irreproducible) catalogue and seed=True was seed 1, silently
+    with pytest.raises(error, match=match):
         make_catalogue(**kwargs)
+
+
+def test_numpy_scalar_settings_are_numbers():
+    a = make_catalogue(n_users=np.int64(5), n_items=20, harmful_share=np.float32(0.25), seed=np.int64(3))
+    b = make_catalogue(n_users=5, n_items=20, harmful_share=float(np.float32(0.25)), seed=3)
+    np.testing.assert_array_equal(a.value, b.value)
+    h = simulate_feedback_loop(a, n_rounds=2, k=np.int64(3), exploration=np.float32(0.5), seed=np.int64(1))
+    assert h.engagement.shape == (2,)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        simulate_feedback_loop(a, n_rounds=2, k=3, seed=None)
 
 
 # ---------------------------------------------------------------- top_k_per_user
