@@ -80,6 +80,7 @@ def __dir__() -> list[str]:
 
 __all__ = sorted(
     {name for name, value in globals().items()
-     if not name.startswith("_") and callable(value) and getattr(value, "__module__", "").startswith(__name__)}
+     if not name.startswith("_") and callable(value)
+     and getattr(value, "__module__", "").startswith(__name__)}
     | set(_LAZY_NAMES)
 )

@@ -36,12 +36,14 @@ __all__ = [
 ]
 
 
-def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int, n_users: int) -> tuple[np.ndarray, np.ndarray]:
+def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int,
+                 n_users: int) -> tuple[np.ndarray, np.ndarray]:
     """Validate the (movie, user) index pairs to predict for; return them as int arrays."""
     item_idx = check_indices(item_idx, "item_idx", n_movies, into="the movies (n_movies)")
     user_idx = check_indices(user_idx, "user_idx", n_users, into="the users (n_users)")
     if item_idx.shape != user_idx.shape:
-        raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape {user_idx.shape}; "
+        raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape "
+                         f"{user_idx.shape}; "
                          "one entry per (movie, user) pair")
     return item_idx, user_idx
 
@@ -130,7 +132,8 @@ class BiasesBaseline:
         return self.global_mean + self.b[0, user_idx] + self.c[item_idx, 0]
 
 
-def global_mean_baseline(item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int) -> GlobalMeanBaseline:
+def global_mean_baseline(item_idx: Any, user_idx: Any, y: Any, n_movies: int,
+                         n_users: int) -> GlobalMeanBaseline:
     """Fit the global-mean baseline :math:`\\hat y^{(i,j)} = \\bar y`.
 
     Parameters
@@ -240,9 +243,11 @@ def biases_baseline(
 
     is minimized exactly in the movie biases with the user biases fixed, and vice versa:
 
-    .. math:: c^{(i)} \\leftarrow \\frac{\\sum_{j:r(i,j)=1} (y^{(i,j)} - \\bar y - b^{(j)})}{\\lambda + n_i},
+    .. math:: c^{(i)} \\leftarrow
+              \\frac{\\sum_{j:r(i,j)=1} (y^{(i,j)} - \\bar y - b^{(j)})}{\\lambda + n_i},
               \\qquad
-              b^{(j)} \\leftarrow \\frac{\\sum_{i:r(i,j)=1} (y^{(i,j)} - \\bar y - c^{(i)})}{\\lambda + m^{(j)}}
+              b^{(j)} \\leftarrow
+              \\frac{\\sum_{i:r(i,j)=1} (y^{(i,j)} - \\bar y - c^{(i)})}{\\lambda + m^{(j)}}
 
     starting from :math:`b = 0` (the first movie step gives the movie means shrunk with
     ``shrinkage=lambda_``). Each step can only lower :math:`J`, which is convex, so the

@@ -15,7 +15,13 @@ import numpy as np
 
 from ._tf import tf
 from .cofi_cost_tf import _shape, as_params_tf, dense_cost_tf
-from .validation import check_labels, check_lambda, check_param_shapes, check_params, check_ratings_R
+from .validation import (
+    check_labels,
+    check_lambda,
+    check_param_shapes,
+    check_params,
+    check_ratings_R,
+)
 
 __all__ = [
     "sigmoid",
@@ -57,8 +63,10 @@ def binary_cost_loop(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> 
     Notes
     -----
     .. math::
-        J(w, b, x) = \\sum_{(i,j):r(i,j)=1} L\\left(g(w^{(j)} \\cdot x^{(i)} + b^{(j)}), y^{(i,j)}\\right)
-        + \\frac{\\lambda}{2} \\sum_{j,k} (w_k^{(j)})^2 + \\frac{\\lambda}{2} \\sum_{i,k} (x_k^{(i)})^2
+        J(w, b, x) = \\sum_{(i,j):r(i,j)=1}
+        L\\left(g(w^{(j)} \\cdot x^{(i)} + b^{(j)}), y^{(i,j)}\\right)
+        + \\frac{\\lambda}{2} \\sum_{j,k} (w_k^{(j)})^2
+        + \\frac{\\lambda}{2} \\sum_{i,k} (x_k^{(i)})^2
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)
     check_labels(Y, R)
@@ -127,4 +135,5 @@ def binary_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> An
     lam = check_lambda(lambda_)
     X, W, b = as_params_tf(X, W, b)
     check_param_shapes(_shape(X), _shape(W), _shape(b), Yn.shape)
-    return dense_cost_tf(X, W, b, tf_.constant(Yn, X.dtype), tf_.constant(Rn, X.dtype), lam, loss="binary")
+    Yt, Rt = tf_.constant(Yn, X.dtype), tf_.constant(Rn, X.dtype)
+    return dense_cost_tf(X, W, b, Yt, Rt, lam, loss="binary")

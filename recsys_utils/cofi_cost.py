@@ -107,13 +107,15 @@ def user_cost(
     w, y, r = as_matrix("w", w, ndim=1), as_matrix("y", y, ndim=1), as_matrix("r", r, ndim=1)
     lam, b = check_lambda(lambda_), check_number(b, "b")
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}; w must be ({X.shape[1]},)")
+        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}; "
+                         f"w must be ({X.shape[1]},)")
     for name, v in (("y", y), ("r", r)):
         if v.shape != (X.shape[0],):
             raise ValueError(f"{name} has shape {v.shape} but X has shape {X.shape}; "
                              f"{name} must be (n_movies,) = ({X.shape[0]},)")
     if np.any((r != 0) & (r != 1)):
-        raise ValueError(f"r must contain only 0 and 1 (r[i] = 1 iff the user rated movie i), got {r[(r != 0) & (r != 1)][0]:g}")
+        raise ValueError("r must contain only 0 and 1 (r[i] = 1 iff the user rated movie i), "
+                         f"got {r[(r != 0) & (r != 1)][0]:g}")
     m = r.sum()
     if average and m == 0:
         raise ValueError("this user has rated no movie (m = 0), so 1/(2m) is undefined; "
@@ -206,8 +208,10 @@ def cofi_gradients_loop(
     With :math:`e_{ij} = r(i,j)(w^{(j)} \\cdot x^{(i)} + b^{(j)} - y^{(i,j)})`:
 
     .. math::
-        \\frac{\\partial J}{\\partial x_k^{(i)}} = \\sum_j e_{ij} w_k^{(j)} + \\lambda x_k^{(i)}, \\quad
-        \\frac{\\partial J}{\\partial w_k^{(j)}} = \\sum_i e_{ij} x_k^{(i)} + \\lambda w_k^{(j)}, \\quad
+        \\frac{\\partial J}{\\partial x_k^{(i)}} = \\sum_j e_{ij} w_k^{(j)}
+        + \\lambda x_k^{(i)}, \\quad
+        \\frac{\\partial J}{\\partial w_k^{(j)}} = \\sum_i e_{ij} x_k^{(i)}
+        + \\lambda w_k^{(j)}, \\quad
         \\frac{\\partial J}{\\partial b^{(j)}} = \\sum_i e_{ij}
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)

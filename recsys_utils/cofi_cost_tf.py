@@ -1,4 +1,6 @@
-"""TensorFlow versions of the collaborative-filtering cost (lecture: "Implementation in TensorFlow").
+"""TensorFlow versions of the collaborative-filtering cost.
+
+Lecture: "Implementation in TensorFlow".
 
 Two ways to compute the same :math:`J(w, b, x)`:
 
@@ -81,7 +83,7 @@ def data_term_tf(z: Any, y: Any, mask: Any = None, loss: str = "squared") -> Any
 
 
 def l2_tf(lam: float, X: Any, W: Any) -> Any:
-    """The regulariser :math:`\\frac{\\lambda}{2}(\\sum W^2 + \\sum X^2)` (``b`` is not regularised)."""
+    """The regulariser :math:`\\frac{\\lambda}{2}(\\sum W^2 + \\sum X^2)` (``b`` is not in it)."""
     tf_ = tf()
     return (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
 
@@ -108,7 +110,8 @@ def observed_cost_tf(X: Any, W: Any, b: Any, item_idx: Any, user_idx: Any, y: An
         z = z + tf_.gather(c[:, 0], item_idx)
     reg = l2_tf(lam, X, W)
     if lam_b:
-        reg += (lam_b / 2) * (tf_.reduce_sum(b**2) + (tf_.reduce_sum(c**2) if c is not None else 0.0))
+        c_sq = tf_.reduce_sum(c**2) if c is not None else 0.0
+        reg += (lam_b / 2) * (tf_.reduce_sum(b**2) + c_sq)
     return data_term_tf(z, y, None, loss) + reg
 
 

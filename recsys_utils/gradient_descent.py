@@ -141,7 +141,8 @@ def gradient_descent(
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {it}: the learning rate alpha={alpha:g} is "
-                "too large (each step overshoots the minimum by more than the last); try a smaller one"
+                "too large (each step overshoots the minimum by more than the last); "
+                "try a smaller one"
             )
         history[it] = cost
         # The gradients of cofi_gradients, all taken at the old parameters, then all updated.

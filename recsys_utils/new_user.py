@@ -58,21 +58,24 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     Notes
     -----
     .. math::
-        J(w, b) = \\frac12 \\sum_{i \\text{ rated}} \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
+        J(w, b) = \\frac12 \\sum_{i \\text{ rated}}
+        \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
         + \\frac{\\lambda}{2} \\lVert w \\rVert^2 + \\frac{\\lambda_b}{2} b^2
 
     Examples
     --------
-    Eve with no ratings and ``w = 0`` costs nothing: ``new_user_cost([0, 0], 0, X, mu, [], [], 1) == 0``.
+    Eve with no ratings and ``w = 0`` costs nothing:
+    ``new_user_cost([0, 0], 0, X, mu, [], [], 1) == 0``.
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
+                         f"w must be ({X.shape[1]},)")
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
     b = check_number(b, "b")
     J = 0.0
-    for i, rating in zip(idx, y):
+    for i, rating in zip(idx, y, strict=False):
         J += 0.5 * (float(w @ X[i]) + b - (rating - mu[i, 0])) ** 2
     return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * b**2
 
@@ -153,11 +156,12 @@ def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
 
 
 def predict_new_user(X: Any, mu: Any, w: Any, b: float) -> np.ndarray:
-    """Predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i` for every movie, shape ``(n_movies,)``."""
+    """Predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i` for every movie, ``(n_movies,)``."""
     X, mu, _, _ = _check_inputs(X, mu, np.zeros(0, dtype=int), [])
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
+                         f"w must be ({X.shape[1]},)")
     return X @ w + check_number(b, "b") + mu[:, 0]
 
 

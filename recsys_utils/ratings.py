@@ -125,7 +125,9 @@ def _scale_pair(scale: Any) -> tuple[float, float] | None:
     try:
         low, high = (float(s) for s in scale)
     except (TypeError, ValueError):
-        raise ValueError(f"scale must be a pair (low, high) of numbers or None, got {scale!r}")
+        raise ValueError(
+            f"scale must be a pair (low, high) of numbers or None, got {scale!r}"
+        ) from None
     if not low < high:
         raise ValueError(f"scale must be (low, high) with low < high, got {scale!r}")
     return low, high

@@ -1,4 +1,6 @@
-"""Brute-force top-k retrieval (lecture: "Finding related items", "Recommending from a large catalogue").
+"""Brute-force top-k retrieval.
+
+Lecture: "Finding related items", "Recommending from a large catalogue".
 
 Two scores, both from the lecture:
 
@@ -20,7 +22,8 @@ those k only. Chunks keep the score block small, so 610 users x 9,742 movies and
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -50,10 +53,11 @@ class TopK(NamedTuple):
 
 
 def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
-    """Validate like `as_matrix`, but keep float32 as float32 (half the memory for big catalogues)."""
+    """Validate like `as_matrix`, but keep float32 as float32 (half the memory of float64)."""
     if isinstance(value, np.ndarray) and value.dtype == np.float32:
         if value.ndim != ndim:
-            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {value.shape} ({value.ndim}-D)")
+            raise ValueError(f"{name} must be {ndim}-dimensional, "
+                             f"got shape {value.shape} ({value.ndim}-D)")
         if value.size == 0:
             raise ValueError(f"{name} is empty (shape {value.shape}); it needs at least one entry")
         if not np.isfinite(value).all():
@@ -63,7 +67,7 @@ def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
 
 
 def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
-    """Validate everything once; return 2-D queries, items, k, a per-query exclusion, single flag."""
+    """Validate everything once; return 2-D queries, items, k, the exclusion, a single flag."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
     k = check_number(k, "k", integer=True, low=1)
@@ -100,13 +104,15 @@ def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
         mask = exclude[None, :] if single and exclude.ndim == 1 else exclude
         if mask.shape != (n_queries, n_items):
             want = f"({n_items},)" if single else f"(n_queries, n_items) = ({n_queries}, {n_items})"
-            hint = " (pass R.T, not R: R is (n_movies, n_users))" if mask.shape == (n_items, n_queries) else ""
+            transposed = mask.shape == (n_items, n_queries)
+            hint = " (pass R.T, not R: R is (n_movies, n_users))" if transposed else ""
             raise ValueError(f"exclude has shape {exclude.shape} but must be {want}{hint}")
         return mask
     if (isinstance(exclude, np.ndarray) and np.issubdtype(exclude.dtype, np.integer)
             and exclude.shape in ((n_queries, n_items), (n_items,) if single else None)
             and np.isin(exclude, (0, 1)).all()):
-        raise TypeError(f"exclude must be a bool mask or one list of item indices per query, got an "
+        raise TypeError("exclude must be a bool mask or one list of item indices per query, "
+                        "got an "
                         f"integer array of 0s and 1s of shape {exclude.shape}; pass exclude == 1 "
                         "for a mask (its rows would otherwise be read as the indices 0 and 1)")
     lists = [exclude] if single else list(exclude)
@@ -145,8 +151,12 @@ def top_k_loop(
     indices = np.zeros((Q.shape[0], k), dtype=np.int64)
     scores = np.zeros((Q.shape[0], k), dtype=np.result_type(Q, items))
     for q in range(Q.shape[0]):
-        skip = set() if excluded is None else set(np.flatnonzero(excluded[q]).tolist()
-                                                 if isinstance(excluded, np.ndarray) else excluded[q].tolist())
+        if excluded is None:
+            skip = set()
+        elif isinstance(excluded, np.ndarray):
+            skip = set(np.flatnonzero(excluded[q]).tolist())
+        else:
+            skip = set(excluded[q].tolist())
         scored = []
         for i in range(items.shape[0]):
             if i in skip:
@@ -166,7 +176,10 @@ def top_k_loop(
 def _select(key: np.ndarray, k: int) -> np.ndarray:
     """Column indices of the ``k`` smallest keys per row, sorted by (key, index)."""
     n = key.shape[1]
-    part = np.argpartition(key, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (key.shape[0], 1))
+    if k < n:
+        part = np.argpartition(key, k - 1, axis=1)[:, :k]
+    else:
+        part = np.tile(np.arange(n), (key.shape[0], 1))
     part_key = np.take_along_axis(key, part, axis=1)
     kth = part_key.max(axis=1)
     # argpartition picks an arbitrary item among ties at the k-th value; where there are more
@@ -229,7 +242,7 @@ def top_k(
         How many items to return per query; at most the number of candidates (items not
         excluded), else ``ValueError``.
     metric : {"dot", "sqeuclidean"}
-    exclude : bool array of shape (n_queries, n_items), or one list of item indices per query, optional
+    exclude : bool array (n_queries, n_items), or one list of item indices per query, optional
         Items not to return, e.g. those already rated: ``exclude=(R.T == 1)``.
     chunk_size : int, optional
         Queries scored at once. Default: as many as keep the score block under 2**23
@@ -248,9 +261,10 @@ def top_k(
     distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2` on vectors shifted
     by the items' mean and scaled by a power of two (no overflow, little cancellation); every
     item that rounding could place among the k nearest is then re-scored directly in float64,
-    so the result is the loop's, even in float32 for vectors of norm 1000. ``np.argpartition`` finds the ``k``
-    best in :math:`O(n_{items})` per query and only those ``k`` are sorted:
-    :math:`O(n_{items} + k \\log k)` instead of :math:`O(n_{items} \\log n_{items})`.
+    so the result is the loop's, even in float32 for vectors of norm 1000.
+    ``np.argpartition`` finds the ``k`` best in :math:`O(n_{items})` per query and only
+    those ``k`` are sorted: :math:`O(n_{items} + k \\log k)` instead of
+    :math:`O(n_{items} \\log n_{items})`.
 
     Examples
     --------
@@ -298,8 +312,9 @@ def top_k(
     return _finish(indices, scores, single)
 
 
-def related_items(X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = "sqeuclidean") -> TopK:
-    """The ``k`` items nearest to item ``i`` (lecture: "Finding related items"), excluding ``i`` itself.
+def related_items(X: Any, i: int | Sequence[int], k: int = 10, *,
+                  metric: str = "sqeuclidean") -> TopK:
+    """The ``k`` items nearest to item ``i``, excluding ``i`` itself ("Finding related items").
 
     Parameters
     ----------

@@ -1,4 +1,6 @@
-"""A small seeded simulation of what a ranking objective does (lecture: "Ethical use of recommender systems").
+"""A small seeded simulation of what a ranking objective does.
+
+Lecture: "Ethical use of recommender systems".
 
 The lecture asks *what the goal of the recommender system is* — ratings, purchases, clicks,
 profit, watch time — and warns that maximizing engagement has amplified harmful content.
@@ -87,12 +89,14 @@ def make_catalogue(n_users: int = 300, n_items: int = 1000, *, n_factors: int = 
 
     .. math::
         \\text{value}_{ij} = c_i + u_j \\cdot q_i - \\text{harm}\\; h_i, \\qquad
-        \\text{engagement}_{ij} = \\sigma(c_i + u_j \\cdot q_i + \\text{bait\\_pull}\\; \\beta_i - 1).
+        \\text{engagement}_{ij} =
+        \\sigma(c_i + u_j \\cdot q_i + \\text{bait\\_pull}\\; \\beta_i - 1).
 
     Engagement and value agree on quality and taste; they disagree on bait and harm.
     """
-    n_users, n_items, n_factors = (check_number(v, k, integer=True, low=1) for k, v in
-                                   (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors)))
+    n_users, n_items, n_factors = (
+        check_number(v, k, integer=True, low=1)
+        for k, v in (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors)))
     for name, v in (("harmful_share", harmful_share), ("flag_recall", flag_recall),
                     ("flag_false_positive_rate", flag_false_positive_rate)):
         check_number(v, name, low=0, high=1)
@@ -143,11 +147,12 @@ def top_k_per_user(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
         exclude = np.asarray(exclude, dtype=bool)
         if exclude.shape == (S.shape[1],):
             exclude = np.broadcast_to(exclude, S.shape)  # the same items for every user
-    return top_k(S, np.eye(S.shape[1]), check_number(k, "k", integer=True, low=1), exclude=exclude).indices
+    k = check_number(k, "k", integer=True, low=1)
+    return top_k(S, np.eye(S.shape[1]), k, exclude=exclude).indices
 
 
 def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.ndarray:
-    """Take each user's top ``k`` from a full ranking, with at most ``floor(max_share * k)`` flagged items.
+    """Each user's top ``k`` of a full ranking, at most ``floor(max_share * k)`` of them flagged.
 
     Parameters
     ----------
@@ -174,7 +179,8 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
     """
     ranked = np.asarray(ranked)
     if ranked.ndim != 2 or not np.issubdtype(ranked.dtype, np.integer):
-        raise TypeError(f"ranked must be a 2-D integer array (n_users, n_candidates), got {ranked.dtype} {ranked.shape}")
+        raise TypeError("ranked must be a 2-D integer array (n_users, n_candidates), "
+                        f"got {ranked.dtype} {ranked.shape}")
     flagged = np.asarray(flagged, dtype=bool)
     k = check_number(k, "k", integer=True, low=1)
     cap = int(np.floor(check_number(max_share, "max_share", low=0, high=1) * k + 1e-9))
@@ -190,7 +196,8 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
             if len(kept) == k:
                 break
         if len(kept) < k:
-            raise ValueError(f"user {u} has only {len(kept)} candidates within the cap; rank more candidates")
+            raise ValueError(f"user {u} has only {len(kept)} candidates within the cap; "
+                             "rank more candidates")
         out[u] = kept
     return out
 
@@ -230,15 +237,18 @@ class SlateMetrics(NamedTuple):
 
 
 def slate_metrics(catalogue: Catalogue, shown: Any) -> SlateMetrics:
-    """Measure slates ``shown`` (int array, shape ``(n_users, k)``) against the catalogue's truth."""
+    """Measure slates ``shown`` (int array ``(n_users, k)``) against the catalogue's truth."""
     shown = np.asarray(shown)
     n_users, n_items = catalogue.value.shape
     if shown.ndim != 2 or shown.shape[0] != n_users or not np.issubdtype(shown.dtype, np.integer):
-        raise ValueError(f"shown must be an integer array of shape ({n_users}, k), got {shown.dtype} {shown.shape}")
+        raise ValueError(f"shown must be an integer array of shape ({n_users}, k), "
+                         f"got {shown.dtype} {shown.shape}")
     rows = np.arange(n_users)[:, None]
     exposure = np.bincount(shown.ravel(), minlength=n_items)
-    return SlateMetrics(float(catalogue.engagement[rows, shown].mean()), float(catalogue.value[rows, shown].mean()),
-                        float(catalogue.harmful[shown].mean()), float((exposure > 0).mean()), gini(exposure))
+    return SlateMetrics(float(catalogue.engagement[rows, shown].mean()),
+                        float(catalogue.value[rows, shown].mean()),
+                        float(catalogue.harmful[shown].mean()), float((exposure > 0).mean()),
+                        gini(exposure))
 
 
 class FeedbackHistory(NamedTuple):
@@ -318,7 +328,8 @@ def simulate_feedback_loop(catalogue: Catalogue, n_rounds: int = 50, k: int = 10
             else:
                 rate = clicks.sum() / exposure.sum()
                 key = (clicks + prior_strength * rate) / (exposure + prior_strength)
-            order = np.lexsort((rng.random(n_items), banned, -key))  # best allowed first, ties at random
+            # best allowed first, ties at random
+            order = np.lexsort((rng.random(n_items), banned, -key))
             top = np.broadcast_to(order[:k], (n_users, k))
             explore = rng.random((n_users, k)) < eps
             shown = np.where(explore, random_slates, top)

@@ -1,4 +1,6 @@
-"""Training collaborative filtering with ``tf.GradientTape`` and Adam (lecture: "Implementation in TensorFlow").
+"""Training collaborative filtering with ``tf.GradientTape`` and Adam.
+
+Lecture: "Implementation in TensorFlow".
 
 The lecture's loop, corrected so it runs:
 
@@ -19,8 +21,9 @@ term of the cost ever pushes on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -108,8 +111,9 @@ def _check_settings(loss: str, iterations: int, learning_rate: float, *, seed: A
     check_number(learning_rate, "learning_rate", low=0, low_open=True)
     check_seed(seed)
     check_number(callback_every, "callback_every", integer=True, low=1)
-    if not isinstance(dtype, str) and not hasattr(dtype, "as_numpy_dtype") and not isinstance(dtype, type):
-        raise TypeError(f"dtype must be 'float32' or 'float64', got {type(dtype).__name__} {dtype!r}")
+    if not isinstance(dtype, (str, type)) and not hasattr(dtype, "as_numpy_dtype"):
+        raise TypeError("dtype must be 'float32' or 'float64', "
+                        f"got {type(dtype).__name__} {dtype!r}")
     try:
         name = np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).name
     except TypeError:
@@ -136,7 +140,7 @@ def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, pro
         with tf_.GradientTape() as tape:  # live here; commented out on the slide
             cost_value = cost_of(*params)
         grads = tape.gradient(cost_value, params)
-        optimizer.apply_gradients(zip(grads, params))
+        optimizer.apply_gradients(zip(grads, params, strict=False))
         return cost_value
 
     def snapshot(history):
@@ -206,7 +210,8 @@ def train_cofi(
     """
     Y, R = check_ratings_R(Y, R)
     lam = check_lambda(lambda_)
-    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype, callback_every=callback_every)
+    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype,
+                    callback_every=callback_every)
     seed, learning_rate = check_seed(seed), float(learning_rate)  # Keras refuses NumPy scalars
     if loss == "binary":
         check_labels(Y, R)
@@ -256,7 +261,8 @@ def train_cofi_observed(
     ``O(n_movies n_users n)``).
     """
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_bias, "lambda_bias")
-    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype, callback_every=callback_every)
+    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype,
+                    callback_every=callback_every)
     seed, learning_rate = check_seed(seed), float(learning_rate)  # Keras refuses NumPy scalars
     X0, W0, b0 = init_params(n_movies, n_users, n_features, seed=seed, init_std=init_std)
     item_idx, user_idx, y = check_triples(item_idx, user_idx, y, n_movies, n_users)

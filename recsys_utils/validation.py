@@ -171,7 +171,8 @@ def check_unique_pairs(item_idx: np.ndarray, user_idx: np.ndarray, n_users: int)
         i, j = divmod(int(uniq[d]), int(n_users))
         rows = np.flatnonzero(key == uniq[d])[:2].tolist()
         raise ValueError(
-            f"item_idx and user_idx must list each (movie, user) pair once, got {int((counts > 1).sum())} "
+            "item_idx and user_idx must list each (movie, user) pair once, "
+            f"got {int((counts > 1).sum())} "
             f"duplicated pair(s), the first (movie {i}, user {j}) at positions {rows}; keep one "
             "rating per pair (e.g. the latest: table.drop_duplicates([user, movie], keep='last'))"
         )
@@ -221,7 +222,7 @@ def check_int(name: str, value: Any, minimum: int = 1) -> int:
 
 
 def check_lambda(lambda_: Any, name: str = "lambda_") -> float:
-    """Shorthand for ``check_number(lambda_, name, low=0)``: a regulariser is a finite number >= 0."""
+    """``check_number(lambda_, name, low=0)``: a regulariser is a finite number >= 0."""
     return check_number(lambda_, name, low=0)
 
 

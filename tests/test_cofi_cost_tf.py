@@ -6,6 +6,8 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
+from test_cofi_cost import random_problem  # noqa: E402
+
 from recsys_utils.cofi_cost import cofi_cost, cofi_gradients  # noqa: E402
 from recsys_utils.cofi_cost_tf import (  # noqa: E402
     cofi_cost_observed,
@@ -13,7 +15,6 @@ from recsys_utils.cofi_cost_tf import (  # noqa: E402
     cofi_cost_tf,
     observed_from_matrices,
 )
-from test_cofi_cost import random_problem  # noqa: E402
 
 SHAPES = [(0, (7, 5, 3)), (1, (1, 1, 1)), (2, (40, 25, 6))]
 
@@ -36,7 +37,7 @@ def test_tf_cost_equals_numpy(seed, shape):
 def test_gradient_tape_equals_analytic(seed, shape):
     X, W, b, Y, R = random_problem(seed, *shape)
     _, tape = tape_gradients(lambda Xv, Wv, bv: cofi_cost_tf(Xv, Wv, bv, Y, R, 0.4), X, W, b)
-    for got, want, name in zip(tape, cofi_gradients(X, W, b, Y, R, 0.4), "XWb"):
+    for got, want, name in zip(tape, cofi_gradients(X, W, b, Y, R, 0.4), "XWb", strict=False):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=f"d{name}")
 
 
@@ -47,16 +48,24 @@ def test_observed_only_equals_dense_cost_and_gradients(seed, shape):
     assert len(y) == R.sum()
     dense = cofi_cost(X, W, b, Y, R, 0.9)
     assert cofi_cost_observed(X, W, b, i, u, y, 0.9) == pytest.approx(dense, rel=1e-12)
-    J, grads = tape_gradients(lambda Xv, Wv, bv: cofi_cost_observed_tf(Xv, Wv, bv, i, u, y, 0.9), X, W, b)
+    J, grads = tape_gradients(
+        lambda Xv, Wv, bv: cofi_cost_observed_tf(Xv, Wv, bv, i, u, y, 0.9), X, W, b
+    )
     assert float(J) == pytest.approx(dense, rel=1e-12)
-    for got, want, name in zip(grads, cofi_gradients(X, W, b, Y, R, 0.9), "XWb"):
+    for got, want, name in zip(grads, cofi_gradients(X, W, b, Y, R, 0.9), "XWb", strict=False):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=f"d{name}")
 
 
 def test_float32_variables_give_a_float32_cost():
     X, W, b, Y, R = random_problem(0)
-    J = cofi_cost_tf(tf.Variable(X, dtype=tf.float32), tf.Variable(W, dtype=tf.float32),
-                     tf.Variable(b, dtype=tf.float32), Y, R, 1.0)
+    J = cofi_cost_tf(
+        tf.Variable(X, dtype=tf.float32),
+        tf.Variable(W, dtype=tf.float32),
+        tf.Variable(b, dtype=tf.float32),
+        Y,
+        R,
+        1.0,
+    )
     assert J.dtype == tf.float32
     assert float(J) == pytest.approx(cofi_cost(X, W, b, Y, R, 1.0), rel=1e-5)
 
@@ -72,7 +81,9 @@ def test_observed_refuses_out_of_range_indices():
     i, u, y = observed_from_matrices(Y, R)
     u = u.copy()
     u[0] = 99
-    with pytest.raises(ValueError, match=r"user_idx must lie in \[0, 5\) \(the rows of W\), got 99 at position 0"):
+    with pytest.raises(
+        ValueError, match=r"user_idx must lie in \[0, 5\) \(the rows of W\), got 99 at position 0"
+    ):
         cofi_cost_observed(X, W, b, i, u, y, 1.0)
     with pytest.raises(ValueError, match="one entry per rating"):
         cofi_cost_observed_tf(X, W, b, i[:-1], u[:-1], y, 1.0)
@@ -111,7 +122,9 @@ def test_tf_costs_refuse_non_finite_parameters_like_numpy(name, bad):
 
 def test_mixed_float32_float64_variables_get_the_packages_words():
     X, W, b, Y, R = random_problem(5)
-    with pytest.raises(TypeError, match=r"X, W and b must have one dtype, got X is float32, W is float64"):
+    with pytest.raises(
+        TypeError, match=r"X, W and b must have one dtype, got X is float32, W is float64"
+    ):
         cofi_cost_tf(tf.Variable(X, dtype=tf.float32), tf.Variable(W), tf.Variable(b), Y, R, 1.0)
     # A float32 X with list W and b: the lists follow X.
     J = cofi_cost_tf(tf.Variable(X, dtype=tf.float32), W.tolist(), b, Y, R, 1.0)
@@ -128,7 +141,9 @@ def test_observed_costs_refuse_a_rating_listed_twice():
     i, u, y = observed_from_matrices(Y, R)
     i2, u2, y2 = np.r_[i, i[:1]], np.r_[u, u[:1]], np.r_[y, y[:1]]
     for fn in (cofi_cost_observed, cofi_cost_observed_tf):
-        with pytest.raises(ValueError, match=r"each \(movie, user\) pair once, got 1 duplicated pair"):
+        with pytest.raises(
+            ValueError, match=r"each \(movie, user\) pair once, got 1 duplicated pair"
+        ):
             fn(X, W, b, i2, u2, y2, 1.0)
 
 

@@ -48,17 +48,25 @@ def test_environment_yml_does_not_drift_from_pyproject():
     python = next(d for d in conda_deps if d.startswith("python"))
     minor = int(python.split("=")[1].split(".")[1])
     lo, hi = (int(v) for v in re.findall(r"3\.(\d+)", project["requires-python"]))
-    assert lo <= minor < hi, f"environment.yml pins {python}, outside requires-python {project['requires-python']}"
+    assert lo <= minor < hi, (
+        f"environment.yml pins {python}, outside requires-python {project['requires-python']}"
+    )
 
 
 def test_ci_calls_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     commands = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, re.S)
-    test_lines = [line for block in commands for line in block.splitlines()
-                  if re.fullmatch(r"make test(\s+#.*)?", line.strip())]
+    test_lines = [
+        line
+        for block in commands
+        for line in block.splitlines()
+        if re.fullmatch(r"make test(\s+#.*)?", line.strip())
+    ]
     assert test_lines, "the README must show `make test`"
-    assert re.search(r"^make test$", ci, re.M), ".ci/run must call exactly the README's test command"
+    assert re.search(r"^make test$", ci, re.M), (
+        ".ci/run must call exactly the README's test command"
+    )
     makefile = (ROOT / "Makefile").read_text()
     assert "pytest --nbval-lax tests notebooks" in makefile
 
@@ -71,16 +79,24 @@ def test_readme_lists_every_notebook():
 
 def _fresh(code, tmp_path):
     env = dict(os.environ, RECSYS_DATA="", RECSYS_CACHE=str(tmp_path / "cache"))
-    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_module_map_cannot_drift(tmp_path):
     # Every public module file on disk is reachable as ru.<module> in a fresh interpreter
     # (cold_start and simulation were not, when the list was kept by hand), every name in
     # ru.__all__ resolves, and every lazily served name is one its module exports.
-    on_disk = sorted({p.stem for p in (ROOT / "recsys_utils").glob("*.py")}
-                     | {p.parent.name for p in (ROOT / "recsys_utils").glob("*/__init__.py")})
+    on_disk = sorted(
+        {p.stem for p in (ROOT / "recsys_utils").glob("*.py")}
+        | {p.parent.name for p in (ROOT / "recsys_utils").glob("*/__init__.py")}
+    )
     public = [m for m in on_disk if not m.startswith("_")]
     assert {"cold_start", "simulation", "retrieval", "training"} <= set(public)
     code = (

@@ -18,7 +18,7 @@ def toy_long():
     Y, R, movies, users = load_toy_ratings()
     rows = [
         {"user": users[j], "movie": movies[i], "stars": Y[i, j]}
-        for i, j in zip(*np.nonzero(R))
+        for i, j in zip(*np.nonzero(R), strict=False)
     ]
     return pd.DataFrame(rows)
 

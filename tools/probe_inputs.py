@@ -25,7 +25,8 @@ import os
 import sys
 import warnings
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,7 @@ def mod(name: str) -> Any:
     return importlib.import_module(f"recsys_utils.{name}")
 
 NAN, INF = float("nan"), float("inf")
+HALF32 = np.float32(0.5)  # a NumPy scalar: a number, to be accepted
 
 # The lecture's toy problem: 5 movies, 4 users, 2 features.
 Y = np.array([[5, 5, 0, 0], [5, 0, 0, 0], [0, 4, 0, 0], [0, 0, 5, 4], [0, 0, 5, 0]], float)
@@ -89,11 +91,20 @@ def matrix_cases(group: str, fn: Callable, base: dict, name: str) -> None:
     if value.ndim == 2:
         variants["1-D"] = value.ravel()
     for what, v in variants.items():
-        bad(group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name)
+        bad(
+            group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name
+        )
 
 
-def number_cases(group: str, fn: Callable, base: dict, name: str, *, low: str = ">=0",
-                 valid: Any = np.float32(0.5)) -> None:
+def number_cases(
+    group: str,
+    fn: Callable,
+    base: dict,
+    name: str,
+    *,
+    low: str = ">=0",
+    valid: Any = HALF32,
+) -> None:
     """Bad values for one scalar argument; ``np.float32`` (``valid``) must be accepted."""
     variants: dict[str, Any] = {"NaN": NAN, "inf": INF, "str": "1", "None": None, "list": [1.0]}
     if low in (">=0", ">0"):
@@ -101,19 +112,31 @@ def number_cases(group: str, fn: Callable, base: dict, name: str, *, low: str = 
     if low == ">0":
         variants["0"] = 0.0
     for what, v in variants.items():
-        bad(group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name)
-    good(group, f"{fn.__name__}({name}={type(valid).__name__})",
-         lambda: fn(**_with(base, **{name: valid})), lambda r: r is not None)
+        bad(
+            group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name
+        )
+    good(
+        group,
+        f"{fn.__name__}({name}={type(valid).__name__})",
+        lambda: fn(**_with(base, **{name: valid})),
+        lambda r: r is not None,
+    )
 
 
 def int_cases(group: str, fn: Callable, base: dict, name: str, *, low: int = 1) -> None:
     """Bad values for one integer argument; ``np.int64`` must be accepted."""
     variants = {"float": 1.5, "str": "3", "None": None, "bool": True, str(low - 1): low - 1}
     for what, v in variants.items():
-        bad(group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name)
+        bad(
+            group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name
+        )
     valid = np.int64(base.get(name, max(low, 2)))
-    good(group, f"{fn.__name__}({name}=np.int64)",
-         lambda: fn(**_with(base, **{name: valid})), lambda r: r is not None)
+    good(
+        group,
+        f"{fn.__name__}({name}=np.int64)",
+        lambda: fn(**_with(base, **{name: valid})),
+        lambda r: r is not None,
+    )
 
 
 def index_cases(group: str, fn: Callable, base: dict, name: str, n: int) -> None:
@@ -124,7 +147,9 @@ def index_cases(group: str, fn: Callable, base: dict, name: str, n: int) -> None
     high = value.copy()
     high[0] = n
     for what, v in {"-1": neg, "n": high, "float": value.astype(float) + 0.5}.items():
-        bad(group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name)
+        bad(
+            group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name
+        )
 
 
 # ---------------------------------------------------------------- collaborative cost (NumPy)
@@ -143,9 +168,14 @@ base = dict(w=W[0], x=X[0], b=0.0)
 number_cases(G, ru.predict, base, "b", low="any")
 matrix_cases(G, ru.predict, base, "w")
 # Duplicate (movie, user) triples: refused or aggregated, never counted twice silently.
-bad(G, "cofi_cost_observed(duplicate triples)",
-    lambda: ru.cofi_cost_observed(X, W, B, np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 1.0),
-    "item_idx")
+bad(
+    G,
+    "cofi_cost_observed(duplicate triples)",
+    lambda: ru.cofi_cost_observed(
+        X, W, B, np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 1.0
+    ),
+    "item_idx",
+)
 
 # ---------------------------------------------------------------- TensorFlow costs
 G = "cofi_cost_tf"
@@ -155,19 +185,31 @@ for name in ("Y", "R"):
 for name in ("X", "W", "b"):
     matrix_cases(G, ru.cofi_cost_tf, base, name)
 number_cases(G, ru.cofi_cost_tf, base, "lambda_")
-good(G, "cofi_cost_tf(lists)", lambda: float(ru.cofi_cost_tf(X.tolist(), W.tolist(), B.tolist(), Y, R, 1.0)),
-     lambda r: np.isclose(r, ru.cofi_cost(X, W, B, Y, R, 1.0)))
-good(G, "binary_cost_tf(lists)",
-     lambda: float(ru.binary_cost_tf(X.tolist(), W.tolist(), B.tolist(), R, R, 1.0)),
-     lambda r: np.isclose(r, ru.binary_cost(X, W, B, R, R, 1.0)))
+good(
+    G,
+    "cofi_cost_tf(lists)",
+    lambda: float(ru.cofi_cost_tf(X.tolist(), W.tolist(), B.tolist(), Y, R, 1.0)),
+    lambda r: np.isclose(r, ru.cofi_cost(X, W, B, Y, R, 1.0)),
+)
+good(
+    G,
+    "binary_cost_tf(lists)",
+    lambda: float(ru.binary_cost_tf(X.tolist(), W.tolist(), B.tolist(), R, R, 1.0)),
+    lambda r: np.isclose(r, ru.binary_cost(X, W, B, R, R, 1.0)),
+)
 base = dict(X=X, W=W, b=B, item_idx=II, user_idx=UU, y=YY, lambda_=1.0)
 for name in ("X", "W", "b"):
     matrix_cases(G, ru.cofi_cost_observed_tf, base, name)
 index_cases(G, ru.cofi_cost_observed_tf, base, "item_idx", 5)
 index_cases(G, ru.cofi_cost_observed, base, "user_idx", 4)
-bad(G, "cofi_cost_observed_tf(duplicate triples)",
-    lambda: ru.cofi_cost_observed_tf(X, W, B, np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 1.0),
-    "item_idx")
+bad(
+    G,
+    "cofi_cost_observed_tf(duplicate triples)",
+    lambda: ru.cofi_cost_observed_tf(
+        X, W, B, np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 1.0
+    ),
+    "item_idx",
+)
 
 # ---------------------------------------------------------------- binary labels
 G = "binary_labels"
@@ -192,8 +234,13 @@ gd = mod("gradient_descent")
 base = dict(X=X, W=W, b=B, Y=Y, R=R, lambda_=1.0, alpha=0.01, iterations=3)
 number_cases(G, gd.gradient_descent, base, "alpha", low=">0")
 int_cases(G, gd.gradient_descent, base, "iterations")
-number_cases(G, gd.gradient_descent_step, dict(X=X, W=W, b=B, Y=Y, R=R, lambda_=1.0, alpha=0.01),
-             "alpha", low=">0")
+number_cases(
+    G,
+    gd.gradient_descent_step,
+    dict(X=X, W=W, b=B, Y=Y, R=R, lambda_=1.0, alpha=0.01),
+    "alpha",
+    low=">0",
+)
 
 # ---------------------------------------------------------------- training (TensorFlow)
 G = "training"
@@ -207,28 +254,51 @@ int_cases(G, ru.train_cofi, base, "seed", low=0)
 number_cases(G, ru.train_cofi, base, "learning_rate", low=">0")
 number_cases(G, ru.train_cofi, base, "lambda_")
 number_cases(G, ru.train_cofi, base, "init_std")
-bad(G, "train_cofi(dtype='float16x')", lambda: ru.train_cofi(Y, R, dtype="float16x", iterations=2), "dtype")
+bad(
+    G,
+    "train_cofi(dtype='float16x')",
+    lambda: ru.train_cofi(Y, R, dtype="float16x", iterations=2),
+    "dtype",
+)
 bad(G, "train_cofi(dtype=int32)", lambda: ru.train_cofi(Y, R, dtype="int32", iterations=2), "dtype")
-bad(G, "train_cofi(loss='binary', Y=ratings 0-5)",
-    lambda: ru.train_cofi(Y, R, loss="binary", iterations=2), "Y")
+bad(
+    G,
+    "train_cofi(loss='binary', Y=ratings 0-5)",
+    lambda: ru.train_cofi(Y, R, loss="binary", iterations=2),
+    "Y",
+)
 bad(G, "train_cofi(loss='nope')", lambda: ru.train_cofi(Y, R, loss="nope", iterations=2), "loss")
 base = dict(item_idx=II, user_idx=UU, y=YY, n_movies=5, n_users=4, n_features=2, iterations=2)
 index_cases(G, ru.train_cofi_observed, base, "item_idx", 5)
 index_cases(G, ru.train_cofi_observed, base, "user_idx", 4)
 int_cases(G, ru.train_cofi_observed, base, "n_movies")
 matrix_cases(G, ru.train_cofi_observed, base, "y")
-bad(G, "train_cofi_observed(duplicate triples)",
-    lambda: ru.train_cofi_observed(np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 5, 4,
-                                   n_features=2, iterations=2), "item_idx")
+bad(
+    G,
+    "train_cofi_observed(duplicate triples)",
+    lambda: ru.train_cofi_observed(
+        np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, YY[:1]], 5, 4, n_features=2, iterations=2
+    ),
+    "item_idx",
+)
 int_cases(G, ru.init_params, dict(n_movies=5, n_users=4, n_features=2), "n_features")
 int_cases(G, ru.init_params, dict(n_movies=5, n_users=4, n_features=2), "seed", low=0)
 number_cases(G, ru.init_params, dict(n_movies=5, n_users=4, n_features=2), "init_std")
-bad(G, "train_cofi(huge init_std: cost inf at iteration 0)",
-    lambda: ru.train_cofi(Y, R, init_std=1e200, iterations=2), "init_std")
+bad(
+    G,
+    "train_cofi(huge init_std: cost inf at iteration 0)",
+    lambda: ru.train_cofi(Y, R, init_std=1e200, iterations=2),
+    "init_std",
+)
 _model = ru.CofiModel(X, W, B, np.zeros(1))
 bad(G, "CofiModel.predict_pairs(item_idx=-1)", lambda: _model.predict_pairs([-1], [0]), "item_idx")
 bad(G, "CofiModel.predict_pairs(user_idx=4)", lambda: _model.predict_pairs([0], [4]), "user_idx")
-bad(G, "CofiModel.predict_pairs(item_idx=float)", lambda: _model.predict_pairs([0.5], [0]), "item_idx")
+bad(
+    G,
+    "CofiModel.predict_pairs(item_idx=float)",
+    lambda: _model.predict_pairs([0.5], [0]),
+    "item_idx",
+)
 
 # ---------------------------------------------------------------- new user
 G = "new_user"
@@ -258,18 +328,40 @@ for fn in (ru.top_k, ru.top_k_loop):
 int_cases(G, ru.top_k, base, "chunk_size")
 mask01 = np.zeros((3, 20), dtype=int)
 mask01[:, 5] = 1
-either(G, "top_k(exclude=int 0/1 mask)",  # refused, or read as a mask; never as index lists
-       lambda: ru.top_k(Q, V, 18, exclude=mask01), "exclude",
-       lambda r: not np.isin(5, r.indices) and np.isin(0, r.indices) and np.isin(1, r.indices))
+either(
+    G,
+    "top_k(exclude=int 0/1 mask)",  # refused, or read as a mask; never as index lists
+    lambda: ru.top_k(Q, V, 18, exclude=mask01),
+    "exclude",
+    lambda r: not np.isin(5, r.indices) and np.isin(0, r.indices) and np.isin(1, r.indices),
+)
 bad(G, "top_k(exclude=[[-1]]*3)", lambda: ru.top_k(Q, V, 3, exclude=[[-1]] * 3), "exclude")
-bad(G, "top_k(exclude=mask of R shape)", lambda: ru.top_k(Q, V, 3, exclude=np.zeros((20, 3), bool)), "exclude")
+bad(
+    G,
+    "top_k(exclude=mask of R shape)",
+    lambda: ru.top_k(Q, V, 3, exclude=np.zeros((20, 3), bool)),
+    "exclude",
+)
 for dtype, scale in ((np.float32, 100.0), (np.float32, 1000.0), (np.float64, 1e155)):
     big = (rng.normal(size=(200, 8)) + scale).astype(dtype)
-    good(G, f"top_k(sqeuclidean, {dtype.__name__}, norm ~{scale:g})",
-         lambda big=big: ru.top_k(big[:5], big, 10, metric="sqeuclidean").indices,
-         lambda r, big=big: all(len(set(r[q]) & set(np.argsort(
-             ((big.astype(np.float64) - big[q].astype(np.float64)) ** 2).sum(1), kind="stable")[:10])) >= 9
-             for q in range(5)))
+    good(
+        G,
+        f"top_k(sqeuclidean, {dtype.__name__}, norm ~{scale:g})",
+        lambda big=big: ru.top_k(big[:5], big, 10, metric="sqeuclidean").indices,
+        lambda r, big=big: all(
+            len(
+                set(r[q])
+                & set(
+                    np.argsort(
+                        ((big.astype(np.float64) - big[q].astype(np.float64)) ** 2).sum(1),
+                        kind="stable",
+                    )[:10]
+                )
+            )
+            >= 9
+            for q in range(5)
+        ),
+    )
 bad(G, "related_items(i=-1)", lambda: ru.related_items(V, -1, 3), "i")
 int_cases(G, ru.related_items, dict(X=V, i=0, k=3), "k")
 
@@ -299,11 +391,21 @@ for fn in (bl.global_mean_baseline, bl.movie_mean_baseline, bl.biases_baseline):
     index_cases(G, fn, base, "item_idx", 5)
     int_cases(G, fn, base, "n_users")
     matrix_cases(G, fn, base, "y")
-    bad(G, f"{fn.__name__}(duplicate triples)",
-        lambda fn=fn: fn(np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, 1.0], 5, 4), "item_idx")
-number_cases(G, bl.movie_mean_baseline, dict(item_idx=II, user_idx=UU, y=YY, n_movies=5, n_users=4),
-             "shrinkage")
-int_cases(G, bl.biases_baseline, dict(item_idx=II, user_idx=UU, y=YY, n_movies=5, n_users=4), "n_rounds")
+    bad(
+        G,
+        f"{fn.__name__}(duplicate triples)",
+        lambda fn=fn: fn(np.r_[II, II[:1]], np.r_[UU, UU[:1]], np.r_[YY, 1.0], 5, 4),
+        "item_idx",
+    )
+number_cases(
+    G,
+    bl.movie_mean_baseline,
+    dict(item_idx=II, user_idx=UU, y=YY, n_movies=5, n_users=4),
+    "shrinkage",
+)
+int_cases(
+    G, bl.biases_baseline, dict(item_idx=II, user_idx=UU, y=YY, n_movies=5, n_users=4), "n_rounds"
+)
 _gm = bl.global_mean_baseline(II, UU, YY, 5, 4)
 index_cases(G, _gm.predict, dict(item_idx=np.array([0]), user_idx=np.array([0])), "item_idx", 5)
 
@@ -331,9 +433,18 @@ try:
     table = pd.DataFrame({"userId": [1, 1, 2], "movieId": [10, 20, 10], "rating": [4.0, 3.0, 5.0]})
     dup = pd.DataFrame({"userId": [1, 1, 2], "movieId": [10, 10, 10], "rating": [4.0, 3.0, 5.0]})
     bad(G, "ratings_to_matrices(duplicate pairs)", lambda: ru.ratings_to_matrices(dup), "ratings")
-    bad(G, "ratings_to_triples(scale=(5, 1))", lambda: ru.ratings_to_triples(table, scale=(5, 1)), "scale")
-    bad(G, "ratings_to_triples(rating 7)",
-        lambda: ru.ratings_to_triples(table.assign(rating=[7.0, 3.0, 5.0])), "scale")
+    bad(
+        G,
+        "ratings_to_triples(scale=(5, 1))",
+        lambda: ru.ratings_to_triples(table, scale=(5, 1)),
+        "scale",
+    )
+    bad(
+        G,
+        "ratings_to_triples(rating 7)",
+        lambda: ru.ratings_to_triples(table.assign(rating=[7.0, 3.0, 5.0])),
+        "scale",
+    )
 except ImportError:  # pragma: no cover
     pass
 
@@ -379,8 +490,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'group':18} {'clear':>6} {'unclear':>8} {'silent':>7}")
     for group, c in by_group.items():
         print(f"{group:18} {c['clear']:6d} {c['unclear']:8d} {c['silent']:7d}")
-    print(f"{'total':18} {totals['clear']:6d} {totals['unclear']:8d} {totals['silent']:7d}"
-          f"   ({len(CASES)} cases)")
+    print(
+        f"{'total':18} {totals['clear']:6d} {totals['unclear']:8d} {totals['silent']:7d}"
+        f"   ({len(CASES)} cases)"
+    )
     return 0
 
 
