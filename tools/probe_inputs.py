@@ -78,7 +78,7 @@ def _with(base: dict, **over: Any) -> dict:
     return {**base, **over}
 
 
-def matrix_cases(group: str, fn: Callable, base: dict, name: str) -> None:
+def matrix_cases(group: str, fn: Callable, base: dict, name: str, *, shaped: bool = True) -> None:
     """Bad values for one array argument ``name`` of ``fn(**base)``."""
     value = np.asarray(base[name], dtype=float)
     nan = value.copy()
@@ -86,8 +86,8 @@ def matrix_cases(group: str, fn: Callable, base: dict, name: str) -> None:
     inf = value.copy()
     inf.flat[-1] = INF
     variants = {"None": None, "str": "abc", "NaN": nan, "inf": inf}
-    if value.ndim == 2 and value.shape[0] != value.shape[1]:
-        variants["transposed"] = value.T
+    if shaped and value.ndim == 2 and value.shape[0] != value.shape[1]:
+        variants["transposed"] = value.T  # only where another argument fixes the shape
     if value.ndim == 2:
         variants["1-D"] = value.ravel()
     for what, v in variants.items():
@@ -104,9 +104,12 @@ def number_cases(
     *,
     low: str = ">=0",
     valid: Any = HALF32,
+    none_ok: bool = False,
 ) -> None:
     """Bad values for one scalar argument; ``np.float32`` (``valid``) must be accepted."""
     variants: dict[str, Any] = {"NaN": NAN, "inf": INF, "str": "1", "None": None, "list": [1.0]}
+    if none_ok:  # None is the documented default
+        del variants["None"]
     if low in (">=0", ">0"):
         variants["-1"] = -1.0
     if low == ">0":
@@ -123,9 +126,12 @@ def number_cases(
     )
 
 
-def int_cases(group: str, fn: Callable, base: dict, name: str, *, low: int = 1) -> None:
+def int_cases(group: str, fn: Callable, base: dict, name: str, *, low: int = 1,
+              none_ok: bool = False) -> None:
     """Bad values for one integer argument; ``np.int64`` must be accepted."""
     variants = {"float": 1.5, "str": "3", "None": None, "bool": True, str(low - 1): low - 1}
+    if none_ok:  # None is the documented default
+        del variants["None"]
     for what, v in variants.items():
         bad(
             group, f"{fn.__name__}({name}={what})", lambda v=v: fn(**_with(base, **{name: v})), name
@@ -325,7 +331,7 @@ for fn in (ru.top_k, ru.top_k_loop):
     matrix_cases(G, fn, base, "items")
     int_cases(G, fn, base, "k")
     bad(G, f"{fn.__name__}(metric='cosine')", lambda fn=fn: fn(Q, V, 3, metric="cosine"), "metric")
-int_cases(G, ru.top_k, base, "chunk_size")
+int_cases(G, ru.top_k, base, "chunk_size", none_ok=True)
 mask01 = np.zeros((3, 20), dtype=int)
 mask01[:, 5] = 1
 either(
@@ -372,7 +378,7 @@ index_cases(G, ru.item_popularity, base, "item_idx", 5)
 int_cases(G, ru.item_popularity, base, "n_movies")
 base = dict(item_idx=II, y=YY, n_movies=5)
 number_cases(G, ru.smoothed_item_mean, base, "strength")
-number_cases(G, ru.smoothed_item_mean, base, "prior", low="any")
+number_cases(G, ru.smoothed_item_mean, base, "prior", low="any", none_ok=True)
 cs = mod("cold_start")
 number_cases(G, cs.shrunk_mean, dict(ratings=[5.0], prior=3.5, strength=5.0), "strength")
 number_cases(G, cs.shrunk_mean, dict(ratings=[5.0], prior=3.5, strength=5.0), "prior", low="any")
@@ -422,7 +428,7 @@ int_cases(G, sim.simulate_feedback_loop, base, "k")
 number_cases(G, sim.simulate_feedback_loop, base, "exploration", valid=np.float32(0.1))
 int_cases(G, sim.simulate_feedback_loop, base, "seed", low=0)
 int_cases(G, sim.top_k_per_user, dict(scores=_cat.value, k=5), "k")
-matrix_cases(G, sim.top_k_per_user, dict(scores=_cat.value, k=5), "scores")
+matrix_cases(G, sim.top_k_per_user, dict(scores=_cat.value, k=5), "scores", shaped=False)
 matrix_cases(G, sim.gini, dict(x=np.arange(5.0)), "x")
 
 # ---------------------------------------------------------------- ratings tables (pandas)
