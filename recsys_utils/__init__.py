@@ -13,6 +13,7 @@ Notation (see ``docs/notation.md``): ``Y`` and ``R`` are ``(n_movies, n_users)``
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
 from .binary_labels import (
@@ -60,11 +61,10 @@ _LAZY = {
     "retrieval": ("top_k", "top_k_loop", "related_items"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
-_SUBMODULES = {
-    "baselines", "candidates", "checks", "download", "engagement", "explorer", "features", "gradient_descent",
-    "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "splits", "toy",
-    "training", "two_tower", "validation", "widgets",
-}
+# Every public module of the package, found on disk so the list cannot drift from the files.
+_SUBMODULES = frozenset(
+    info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -81,6 +81,7 @@ def __dir__() -> list[str]:
 
 __all__ = sorted(
     {name for name, value in globals().items()
-     if not name.startswith("_") and callable(value) and getattr(value, "__module__", "").startswith(__name__)}
+     if not name.startswith("_") and callable(value)
+     and getattr(value, "__module__", "").startswith(__name__)}
     | set(_LAZY_NAMES)
 )

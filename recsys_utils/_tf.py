@@ -1,4 +1,7 @@
-"""Import TensorFlow only when a TensorFlow function is first used (keeps ``import recsys_utils`` fast)."""
+"""Import TensorFlow only when a TensorFlow function is first used.
+
+That keeps ``import recsys_utils`` fast and light.
+"""
 
 from __future__ import annotations
 

@@ -256,8 +256,7 @@ def check_cofi_cost_observed(fn: Callable, *, tensors: bool | None = None) -> No
 
 def _shrunk_reference(item_idx: np.ndarray, y: np.ndarray, n_movies: int, k: float) -> np.ndarray:
     """The package's shrunk movie means, shape ``(n_movies,)``."""
-    users = np.zeros_like(item_idx)
-    return movie_mean_baseline(item_idx, users, y, n_movies, 1, shrinkage=k).mu[:, 0]
+    return smoothed_item_mean(item_idx, y, n_movies, strength=k)
 
 
 def _shrunk_case(label: str, item_idx: Any, y: Any, n_movies: int, k: float) -> Case:
