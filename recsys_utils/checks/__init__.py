@@ -31,7 +31,10 @@ module            what                                                  checks
 ``nb05``          05 mean normalization                                 normalize_ratings,
                                                                         fit_new_user
 ``nb06``          06 TensorFlow on MovieLens                            cofi_cost_observed,
-                                                                        shrunk_movie_means
+                                                                        shrunk_movie_means,
+                                                                        training_loop (its
+                                                                        own module,
+                                                                        ``training_loop``)
 ``nb08``          08 content-based filtering, two towers                genre_average, two_tower,
                                                                         nearest_movies
 ``nb09``          09 retrieval and ranking                              combine_candidates,
@@ -56,7 +59,7 @@ from .nb02 import check_cofi_cost
 from .nb03 import check_cofi_gradients, check_gradient_descent_step
 from .nb04 import check_binary_cost, check_sigmoid
 from .nb05 import check_fit_new_user, check_normalize_ratings
-from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
+from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means, check_training_loop
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
 from .nb09 import check_combine_candidates, check_rank_candidates
 
@@ -74,6 +77,7 @@ __all__ = [
     "check_fit_new_user",
     "check_cofi_cost_observed",
     "check_shrunk_movie_means",
+    "check_training_loop",
     "check_genre_average",
     "check_two_tower",
     "check_nearest_movies",
