@@ -152,7 +152,7 @@ def _translated(fn: Callable) -> Callable:
     return call
 
 
-def _cases(iterations: int = 25) -> list[Case]:
+def _cases(iterations: int = 15) -> list[Case]:
     """The lecture's toy ratings and two seeded random problems, as triples, with seeded starts."""
     problems = []
     Y, R, _, _ = load_toy_ratings()
