@@ -42,7 +42,7 @@ def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *, title: str = "Tra
     if log:
         ax.set_yscale("log")
     ax.set(title=title, xlabel="iteration (Adam steps)",
-           ylabel="cost J (sum of squared errors + penalty, stars²)" + (", log scale" if log else ""))
+           ylabel="cost J (stars²)\nsquared errors + penalty" + (", log scale" if log else ""))  # 2 lines: fits 3.5"
     ax.legend(fontsize="small")
     return ax
 
