@@ -2,7 +2,8 @@
 
 Importing this package is quiet: it downloads nothing, prints nothing, changes no
 matplotlib settings and does not import TensorFlow (nor pandas). TensorFlow is imported
-the first time a TensorFlow function (``*_tf``, ``train_*``) is called; the data modules
+the first time a TensorFlow function (``*_tf``, ``train_*``) is called, without its start-up
+notices (``import_tensorflow_quietly``); the data modules
 (``toy``, ``movielens``, ``ratings``) and ``checks`` load on first use.
 
 Notation (see ``docs/notation.md``): ``Y`` and ``R`` are ``(n_movies, n_users)``, ``X`` is
@@ -16,6 +17,7 @@ import importlib
 import pkgutil
 from typing import Any
 
+from ._tf import import_tensorflow_quietly
 from .binary_labels import (
     binary_cost,
     binary_cost_loop,

@@ -42,7 +42,8 @@ def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *,
         ax.plot(np.arange(1, h.size + 1), h, label=str(label))
     if log:
         ax.set_yscale("log")
-    ylabel = "cost J (sum of squared errors + penalty, stars²)" + (", log scale" if log else "")
+    # two lines, so the label fits a 3.5-inch-tall figure
+    ylabel = "cost J (stars²)\nsquared errors + penalty" + (", log scale" if log else "")
     ax.set(title=title, xlabel="iteration (Adam steps)", ylabel=ylabel)
     ax.legend(fontsize="small")
     return ax

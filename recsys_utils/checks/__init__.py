@@ -34,7 +34,10 @@ module            what                                                  checks
 ``nb05``          05 mean normalization                                 normalize_ratings,
                                                                         fit_new_user
 ``nb06``          06 TensorFlow on MovieLens                            cofi_cost_observed,
-                                                                        shrunk_movie_means
+                                                                        shrunk_movie_means,
+                                                                        training_loop (its
+                                                                        own module,
+                                                                        ``training_loop``)
 ``nb07``          07 related items and cold start                       related, same_genres_mean
 ``nb08``          08 content-based filtering, two towers                genre_average, two_tower,
                                                                         nearest_movies
@@ -77,7 +80,7 @@ from .nb02 import check_cofi_cost
 from .nb03 import check_cofi_gradients, check_gradient_descent_step
 from .nb04 import check_binary_cost, check_sigmoid
 from .nb05 import check_fit_new_user, check_normalize_ratings
-from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
+from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means, check_training_loop
 from .nb07 import check_related, check_same_genres_mean
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
 from .nb09 import check_combine_candidates, check_in_batch_softmax_loss, check_rank_candidates
@@ -98,6 +101,7 @@ __all__ = [
     "check_fit_new_user",
     "check_cofi_cost_observed",
     "check_shrunk_movie_means",
+    "check_training_loop",
     "check_related",
     "check_same_genres_mean",
     "check_genre_average",

@@ -4,6 +4,8 @@ The exercises, their references and the mistakes the checks name:
 
 * the cost over the observed ratings only, ``fn(X, W, b, item_idx, user_idx, y, lambda_)``
   (:func:`recsys_utils.cofi_cost_tf.cofi_cost_observed`): :data:`COFI_COST_OBSERVED`;
+* the training loop, ``fn(X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iterations)``
+  (its own module, :mod:`recsys_utils.checks.training_loop`);
 * each movie's mean shrunk towards the global mean, ``fn(item_idx, y, n_movies, k)``
   (:func:`recsys_utils.baselines.movie_mean_baseline` with ``shrinkage=k``):
   :data:`SHRUNK_MOVIE_MEANS`.
@@ -37,12 +39,13 @@ from ..toy import load_toy_features, load_toy_ratings
 from .cases import LECTURE_W, random_problem
 from .engine import Case, Mistake, Trial, run_check
 from .mistakes import RETURNED_NONE
+from .training_loop import check_training_loop
 
-__all__ = ["check_cofi_cost_observed", "check_shrunk_movie_means", "COFI_COST_OBSERVED", "SHRUNK_MOVIE_MEANS",
-           "EXERCISES"]
+__all__ = ["check_cofi_cost_observed", "check_shrunk_movie_means", "check_training_loop", "COFI_COST_OBSERVED",
+           "SHRUNK_MOVIE_MEANS", "EXERCISES"]
 
 #: The notebook's function names -> the exercise they answer.
-EXERCISES = {"cost_observed_tf": "Exercise 1", "shrunk_movie_means": "Exercise 2"}
+EXERCISES = {"cost_observed_tf": "Exercise 1", "my_train": "Exercise 2", "shrunk_movie_means": "Exercise 3"}
 
 
 # ----------------------------------------------------------------------------- observed cost
