@@ -42,6 +42,7 @@ DELEGATES = [
     (checks.check_nearest_movies, {}, "return ru.related_items(*a).indices", "related_items"),
     (checks.check_combine_candidates, {}, "return ru.candidates.combine_candidates(*a)", "combine_candidates"),
     (checks.check_rank_candidates, {}, "return ru.candidates.rank_candidates(*a)", "rank_candidates"),
+    (checks.check_training_loop, {}, "return ru.train_cofi_observed(*a)", "train_cofi_observed"),
 ]
 
 
@@ -96,7 +97,8 @@ UNANSWERED = [(checks.check_predict, "predict", "Exercise 1"), (checks.check_use
               (checks.check_sigmoid, "my_sigmoid", "Exercise 1"), (checks.check_binary_cost, "my_binary_cost", "Exercise 2"),
               (checks.check_normalize_ratings, "my_normalize_ratings", "Exercise 1"),
               (checks.check_fit_new_user, "my_fit_new_user", "Exercise 2"),
-              (checks.check_shrunk_movie_means, "shrunk_movie_means", "Exercise 2"),
+              (checks.check_shrunk_movie_means, "shrunk_movie_means", "Exercise 3"),
+              (checks.check_training_loop, "my_train", "Exercise 2"),
               (checks.check_genre_average, "genre_average", "Exercise 1"),
               (checks.check_nearest_movies, "nearest_movies", "Exercise 3"),
               (checks.check_combine_candidates, "my_combine", "Exercise 1"),
