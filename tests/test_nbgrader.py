@@ -57,7 +57,8 @@ MISTAKES = {
 
 # grade_id -> an answer that hands the work to the package's reference implementation, by each
 # route a learner might take: ru.x, a `from recsys_utils import x` at call time, ru.module.x, an alias,
-# a name the notebook imported earlier.
+# another of the exercise's references (09's TensorFlow loss). The setup cells import no reference of
+# an exercise being practised, so there is no notebook name to borrow.
 DELEGATIONS = {
     "cost-loop": "J = ru.cofi_cost_loop(X, W, b, Y, R, lambda_)",
     "cost-vectorized": """
@@ -69,8 +70,10 @@ DELEGATIONS = {
         from recsys_utils.candidates import rank_candidates as ranked
         return ranked(vu, VM, candidates, k)
         """,
-    # the name notebook 09's setup cell imports for its check cell
-    "09-softmax-loss": "return in_batch_softmax_loss_loop(vu, vm, log_q, temperature)",
+    "09-softmax-loss": """
+        from recsys_utils.engagement import in_batch_softmax_loss
+        return float(in_batch_softmax_loss(vu, vm, log_q, temperature))
+        """,
 }
 # A delegating answer must fail because the check caught it, not because the answer is broken.
 BROKEN = ("NameError", "AttributeError", "ImportError", "ModuleNotFoundError", "SyntaxError",
