@@ -24,10 +24,16 @@ __all__ = ["import_tensorflow_quietly", "is_startup_notice", "tf"]
 
 #: Lines TensorFlow writes while it is imported that carry no information about the user's code.
 _NOTICES = (
-    re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"),
+    re.compile(
+        r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
+    ),
     re.compile(r"^I\d{4} [\d:.]+\s+\d+ port\.cc:\d+\] oneDNN custom operations are on\."),
-    re.compile(r"^I\d{4} [\d:.]+\s+\d+ cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized"),
-    re.compile(r"^To enable the following instructions: .*, in other operations, rebuild TensorFlow"),
+    re.compile(
+        r"^I\d{4} [\d:.]+\s+\d+ cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized"
+    ),
+    re.compile(
+        r"^To enable the following instructions: .*, in other operations, rebuild TensorFlow"
+    ),
 )
 
 
