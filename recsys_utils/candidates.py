@@ -50,7 +50,8 @@ def _index_array(name: str, value: Any) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
-            f"{name} must be a 1-D array of item indices (int), got dtype {arr.dtype} shape {arr.shape}"
+            f"{name} must be a 1-D array of item indices (int), "
+            f"got dtype {arr.dtype} shape {arr.shape}"
         )
     if arr.min() < 0:
         raise ValueError(
@@ -313,7 +314,8 @@ class Retriever:
             )
         if n_genres > self.genres.shape[1]:
             raise ValueError(
-                f"n_genres = {n_genres} but only {self.genres.shape[1]} genres per user were computed"
+                f"n_genres = {n_genres} but only {self.genres.shape[1]} genres per user "
+                "were computed"
             )
         recent = self.recent[user][:n_recent]
         return {
@@ -337,7 +339,7 @@ class Retriever:
         n_genre: int = 10,
         n_top: int = 20,
     ) -> np.ndarray:
-        """One user's candidates: the lecture's three lists combined, without duplicates or seen items.
+        """One user's candidates: the lecture's three lists combined, no duplicates or seen items.
 
         Defaults are the lecture's: 10 similar movies for each of the last 10 watched, the top
         10 of each of the 3 most viewed genres, the top 20 overall — at most 150 candidates.

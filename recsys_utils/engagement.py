@@ -1,4 +1,6 @@
-"""A two-tower model of *engagement*: which movie a user watches next (lecture: "Retrieval step", p(y = 1)).
+"""A two-tower model of *engagement*: which movie a user watches next.
+
+Lecture: "Retrieval step", p(y = 1).
 
 Notebook 08's two towers predict the **rating** of a movie a user chose to watch. Retrieval
 and ranking display movies, and the lecture judges them by :math:`p(y^{(i,j)} = 1)` of what
@@ -177,7 +179,8 @@ def item_log_q(item_idx: Any, n_items: int) -> np.ndarray:
     idx = np.asarray(item_idx)
     if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(
-            f"item_idx must be a non-empty 1-D int array of item indices, got {idx.dtype} {idx.shape}"
+            "item_idx must be a non-empty 1-D int array of item indices, "
+            f"got {idx.dtype} {idx.shape}"
         )
     if idx.min() < 0 or idx.max() >= n_items:
         raise ValueError(
@@ -248,7 +251,8 @@ def train_engagement(
             )
         if idx.size and (idx.min() < 0 or idx.max() >= n):
             raise ValueError(
-                f"{name} holds indices from {idx.min()} to {idx.max()} but there are {n} rows of features"
+                f"{name} holds indices from {idx.min()} to {idx.max()} "
+                f"but there are {n} rows of features"
             )
     if u.shape != i.shape:
         raise ValueError(
@@ -286,7 +290,7 @@ def train_engagement(
             vm = item_tower(tf_.gather(Xm_t, items), training=True)
             loss = in_batch_softmax_loss(vu, vm, tf_.gather(log_q_t, items), tau, items)
             loss += sum(user_tower.losses) + sum(item_tower.losses)  # the L2 term, if any
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights, strict=True))
         return loss
 
     rng = np.random.default_rng(seed)

@@ -1,4 +1,6 @@
-"""User and movie features for content-based filtering (lecture: "Examples of user and item features").
+"""User and movie features for content-based filtering.
+
+Lecture: "Examples of user and item features".
 
 Content-based filtering predicts user *j*'s rating of movie *i* from a feature vector of
 the user, :math:`x_u^{(j)}`, and one of the movie, :math:`x_m^{(i)}`. The lecture's examples
@@ -15,8 +17,9 @@ the user *did*:
 Counts and means are computed from the ratings you pass in: pass the **training** ratings
 only, or the held-out ratings leak into the features. Even then each training rating is part
 of its own movie's mean: :func:`training_item_features` gives every training pair the movie's
-features *without* that rating (leave-one-out), and can make a share of pairs look cold. :class:`Standardizer` scales every
-column to mean 0, standard deviation 1, with statistics fitted on training rows only.
+features *without* that rating (leave-one-out), and can make a share of pairs look cold.
+:class:`Standardizer` scales every column to mean 0, standard deviation 1, with statistics
+fitted on training rows only.
 
 Every table is a :class:`FeatureTable`: ``X`` of shape ``(n_rows, n_features)``, the column
 ``names`` and the ``ids`` (``userId`` / ``movieId``) of the rows.
@@ -68,7 +71,10 @@ class FeatureTable:
     ids: np.ndarray
 
     def __repr__(self) -> str:
-        return f"FeatureTable({self.X.shape[0]:,} rows x {self.X.shape[1]} features: {', '.join(self.names[:4])}, ...)"
+        return (
+            f"FeatureTable({self.X.shape[0]:,} rows x {self.X.shape[1]} features: "
+            f"{', '.join(self.names[:4])}, ...)"
+        )
 
     def column(self, name: str) -> np.ndarray:
         """The column called ``name``, shape ``(n_rows,)``."""
@@ -268,7 +274,8 @@ def user_features(
     With :math:`m^{(j)}` the user's number of ratings, :math:`\\bar y^{(j)}` their mean,
     :math:`G` the one-hot genres and :math:`a` = ``strength``:
 
-    .. math:: \\text{avg}_g^{(j)} = \\frac{\\sum_{i: r(i,j)=1} G_{ig}\\, y^{(i,j)} + a\\,\\bar y^{(j)}}
+    .. math:: \\text{avg}_g^{(j)} = \\frac{\\sum_{i: r(i,j)=1} G_{ig}\\, y^{(i,j)}
+                                             + a\\,\\bar y^{(j)}}
                                        {\\sum_{i: r(i,j)=1} G_{ig} + a}, \\qquad
               \\text{share}_g^{(j)} = \\frac{1}{m^{(j)}}\\sum_{i: r(i,j)=1} G_{ig}
     """
@@ -417,11 +424,16 @@ def training_item_features(
     Examples
     --------
     >>> import pandas as pd
-    >>> movies = pd.DataFrame({"movieId": [1, 2], "title": ["A (2000)", "B (2001)"], "genres": ["Drama", "Comedy"]})
-    >>> ratings = pd.DataFrame({"userId": [1, 2, 1], "movieId": [1, 1, 2], "rating": [5.0, 3.0, 1.0]})
+    >>> movies = pd.DataFrame(
+    ...     {"movieId": [1, 2], "title": ["A (2000)", "B (2001)"], "genres": ["Drama", "Comedy"]}
+    ... )
+    >>> ratings = pd.DataFrame(
+    ...     {"userId": [1, 2, 1], "movieId": [1, 1, 2], "rating": [5.0, 3.0, 1.0]}
+    ... )
     >>> items = item_features(movies, ratings, strength=0.0)
     >>> X, cold = training_item_features(items, [0, 0, 1], [5.0, 3.0, 1.0], strength=0.0)
-    >>> X[:, 2].tolist()  # movie 1 without the 5 -> 3, without the 3 -> 5; movie 2 alone -> global mean 3
+    >>> # movie 1 without the 5 -> 3, without the 3 -> 5; movie 2 alone -> global mean 3
+    >>> X[:, 2].tolist()
     [3.0, 5.0, 3.0]
     """
     if not isinstance(items, FeatureTable):

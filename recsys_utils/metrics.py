@@ -115,9 +115,9 @@ def _check_keys(recommended: Mapping[Any, Any], users: list) -> None:
         rec_key, rel_key = next(iter(recommended)), users[0]
         raise ValueError(
             "none of the users in relevant is a key of recommended, so every score would be 0: "
-            f"recommended has keys like {rec_key!r} ({type(rec_key).__name__}), relevant like {rel_key!r} "
-            f"({type(rel_key).__name__}). Key both mappings the same way (e.g. both by column index, "
-            "or both by userId)"
+            f"recommended has keys like {rec_key!r} ({type(rec_key).__name__}), "
+            f"relevant like {rel_key!r} ({type(rel_key).__name__}). "
+            "Key both mappings the same way (e.g. both by column index, or both by userId)"
         )
 
 
@@ -167,7 +167,7 @@ def at_k_per_user(
         raise ValueError("no user has any relevant item: there is nothing to evaluate")
     _check_keys(recommended, users)
     values = np.empty(len(users))
-    for n, (user, rel) in enumerate(zip(users, scores)):
+    for n, (user, rel) in enumerate(zip(users, scores, strict=True)):
         top = list(recommended.get(user, []))[:k]
         hits = len(rel.intersection(top))
         values[n] = hits / (k if metric == "precision" else len(rel))

@@ -105,15 +105,16 @@ def _per_user(name: str, n: int | None, fraction: float | None, counts: np.ndarr
 
 
 def _times(table: pd.DataFrame, time_col: str) -> np.ndarray:
-    """``table[time_col]`` as numbers that sort in time order; text is refused, not sorted as text."""
+    """``table[time_col]`` as numbers that sort in time order; text is refused, not sorted."""
     values = table[time_col].to_numpy()
     if np.issubdtype(values.dtype, np.datetime64):
         return values.astype("datetime64[ns]").astype(np.int64)
     if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
         example = values[0]
         raise TypeError(
-            f"{time_col} must hold numbers (e.g. Unix seconds) or datetimes, got dtype {values.dtype} "
-            f"(first value {example!r}). Text would sort as text ('10' before '9'); convert it first "
+            f"{time_col} must hold numbers (e.g. Unix seconds) or datetimes, "
+            f"got dtype {values.dtype} (first value {example!r}). "
+            "Text would sort as text ('10' before '9'); convert it first "
             f"with pd.to_numeric(df[{time_col!r}]) or pd.to_datetime(df[{time_col!r}])"
         )
     if not np.isfinite(values.astype(np.float64)).all():
@@ -261,7 +262,7 @@ def item_availability(
     item_col: str = "movieId",
     time_col: str = "timestamp",
 ) -> np.ndarray:
-    """Which items each user could have been shown: those someone rated before the user's first held-out rating.
+    """Which items each user could have been shown: those rated before their first held-out rating.
 
     A per-user time split trains on each user's past, but user A's held-out "future" may lie
     years before user B's training ratings; a movie first rated after A's held-out period

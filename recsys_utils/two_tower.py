@@ -1,4 +1,6 @@
-"""The content-based two-tower network (lecture: "Neural network architecture", "Tensorflow implementation").
+"""The content-based two-tower network.
+
+Lecture: "Neural network architecture", "Tensorflow implementation".
 
 A *user network* maps the user's features :math:`x_u^{(j)}` to a vector :math:`v_u^{(j)}`, a
 *movie network* maps the movie's features :math:`x_m^{(i)}` to :math:`v_m^{(i)}` of the same
@@ -13,7 +15,8 @@ notebook 08):
 * ``Input(shape=(num_user_features))`` is not a tuple -> ``shape=(num_user_features,)``;
 * ``tf.linalg.l2_normalize`` on a Keras tensor fails in Keras 3 ->
   ``keras.layers.UnitNormalization(axis=1)``, a layer;
-* ``Model([input_user, input_item],`` is cut off -> ``keras.Model([input_user, input_item], output)``;
+* ``Model([input_user, input_item],`` is cut off ->
+  ``keras.Model([input_user, input_item], output)``;
 * ``MeanSquaredError`` lacks ``()`` -> ``keras.losses.MeanSquaredError()``.
 
 TensorFlow/Keras are imported when a model is built, not with the package.
@@ -64,7 +67,7 @@ def build_two_tower(
     l2: float = 0.0,
     seed: int = 0,
 ) -> TwoTower:
-    """Build the lecture's two towers: Dense(256, relu) -> Dense(128, relu) -> Dense(32), normalized.
+    """Build the lecture's two towers: Dense(256, relu) -> Dense(128, relu) -> Dense(32), unit norm.
 
     Parameters
     ----------
@@ -299,7 +302,9 @@ def to_unit_range(y: Any, scale: tuple[float, float] = (0.5, 5.0)) -> np.ndarray
 
 
 def from_unit_range(t: Any, scale: tuple[float, float] = (0.5, 5.0)) -> np.ndarray:
-    """Inverse of :func:`to_unit_range`: :math:`y = \\text{low} + (t + 1)(\\text{high} - \\text{low}) / 2`.
+    """Inverse of :func:`to_unit_range`.
+
+    :math:`y = \\text{low} + (t + 1)(\\text{high} - \\text{low}) / 2`.
 
     Accepts any shape (e.g. the model's ``(n, 1)`` output) and returns the same shape.
 
