@@ -1,4 +1,7 @@
-"""Tests for recsys_utils.candidates: the lecture's retrieval recipe on a hand-sized catalogue, loop == vectorized, ranking."""
+"""Tests for recsys_utils.candidates: the lecture's retrieval recipe on a hand-sized catalogue.
+
+Loop == vectorized, and ranking.
+"""
 
 import doctest
 
@@ -42,7 +45,8 @@ def test_combine_loop_equals_vectorized_on_random_lists():
 
 
 def test_recent_items_newest_first_ties_by_row_order():
-    # user 0 rated items 10 (t=5), 11 (t=9), 12 (t=9, later row), 13 (t=1); user 2 rated 20; user 1 nothing
+    # user 0 rated items 10 (t=5), 11 (t=9), 12 (t=9, later row), 13 (t=1);
+    # user 2 rated 20; user 1 nothing
     got = recent_items([0, 0, 0, 0, 2], [10, 11, 12, 13, 20], [5, 9, 9, 1, 3], n_users=3, n=3)
     np.testing.assert_array_equal(got[0], [12, 11, 10])
     assert got[1].size == 0
@@ -80,7 +84,8 @@ def _tiny_retriever():
 def test_retriever_follows_the_recipe():
     r = _tiny_retriever()
     src = r.sources(0, n_recent=2, n_similar=2, n_genres=1, n_genre=2, n_top=3)
-    # similar: neighbours of 1 -> [0, 3], of 0 -> [1, 2]; genre 1's top 2 -> [6, 3]; chart top 3 -> [5, 1, 4]
+    # similar: neighbours of 1 -> [0, 3], of 0 -> [1, 2]; genre 1's top 2 -> [6, 3];
+    # chart top 3 -> [5, 1, 4]
     np.testing.assert_array_equal(src["similar"], [0, 3, 1, 2])
     np.testing.assert_array_equal(src["genre"], [6, 3])
     np.testing.assert_array_equal(src["top"], [5, 1, 4])

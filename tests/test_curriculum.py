@@ -47,8 +47,8 @@ LECTURE = [
         "01",
         "code",
         (
-            r'LECTURE_TABLE = \[\["5", "5", "0", "0"\], \["5", "\?", "\?", "0"\], \["\?", "4", "0", "\?"\], '
-            r'\["0", "0", "5", "4"\], \["0", "0", "5", "\?"\]\]'
+            r'LECTURE_TABLE = \[\["5", "5", "0", "0"\], \["5", "\?", "\?", "0"\], \["\?", '
+            r'"4", "0", "\?"\], \["0", "0", "5", "4"\], \["0", "0", "5", "\?"\]\]'
         ),
     ),
     (
@@ -63,8 +63,9 @@ LECTURE = [
         "01",
         "markdown",
         (
-            r"\$n_u\$ \| number of users.*\$n_m\$ \| number of movies.*\$r\(i,j\)\$ \| \$1\$ if user \$j\$ has rated "
-            r"movie \$i\$.*\$y\^\{\(i,j\)\}\$ \| the rating user \$j\$ gave movie \$i\$"
+            r"\$n_u\$ \| number of users.*\$n_m\$ \| number of movies.*\$r\(i,j\)\$ \| \$1\$ if "
+            r"user \$j\$ has rated movie \$i\$.*\$y\^\{\(i,j\)\}\$ \| the rating user \$j\$ gave "
+            r"movie \$i\$"
         ),
     ),
     (
@@ -86,7 +87,10 @@ LECTURE = [
         "features table x1 (romance), x2 (action)",
         "01",
         "assert",
-        r"assert_allclose\(X, \[\[0\.9, 0\.0\], \[1\.0, 0\.01\], \[0\.99, 0\.0\], \[0\.1, 1\.0\], \[0\.0, 0\.9\]\]",
+        (
+            r"assert_allclose\(X, \[\[0\.9, 0\.0\], \[1\.0, 0\.01\], "
+            r"\[0\.99, 0\.0\], \[0\.1, 1\.0\], \[0\.0, 0\.9\]\]"
+        ),
     ),
     ("n = 2 features", "01", "assert", r"X\.shape == \(n_movies, 2\)"),
     ("x(1) = [0.9, 0]", "01", "assert", r"np\.allclose\(X\[0\], \[0\.9, 0\.0\]\)"),
@@ -151,8 +155,8 @@ LECTURE = [
         "02",
         "markdown",
         (
-            r"J\(w\^\{\(1\)\}, \\dots, w\^\{\(n_u\)\}, b\^\{\(1\)\}, \\dots, b\^\{\(n_u\)\}\) = \\frac\{1\}\{2\} "
-            r"\\sum_\{j=1\}\^\{n_u\}"
+            r"J\(w\^\{\(1\)\}, \\dots, w\^\{\(n_u\)\}, b\^\{\(1\)\}, \\dots, "
+            r"b\^\{\(n_u\)\}\) = \\frac\{1\}\{2\} \\sum_\{j=1\}\^\{n_u\}"
         ),
     ),
     ("cost for all users J(w(1..n_u), b(1..n_u))", "02", "assert", r"all_users - 1\.5775\) < "),
@@ -219,8 +223,8 @@ LECTURE = [
         "03",
         "markdown",
         (
-            r"\$x\$ is also a parameter.*x_k\^\{\(i\)\} \\leftarrow x_k\^\{\(i\)\} - \\alpha \\frac\{\\partial\}"
-            r"\{\\partial x_k\^\{\(i\)\}\} J\(w, b, x\)"
+            r"\$x\$ is also a parameter.*x_k\^\{\(i\)\} \\leftarrow x_k\^\{\(i\)\} - "
+            r"\\alpha \\frac\{\\partial\}\{\\partial x_k\^\{\(i\)\}\} J\(w, b, x\)"
         ),
     ),
     (
@@ -247,8 +251,8 @@ LECTURE = [
         "04",
         "code",
         (
-            r'LECTURE_BINARY = \[\["1", "1", "0", "0"\], \["1", "\?", "\?", "0"\], \["\?", "1", "0", "\?"\], '
-            r'\["0", "0", "1", "1"\], \["0", "0", "1", "\?"\]\]'
+            r'LECTURE_BINARY = \[\["1", "1", "0", "0"\], \["1", "\?", "\?", "0"\], '
+            r'\["\?", "1", "0", "\?"\], \["0", "0", "1", "1"\], \["0", "0", "1", "\?"\]\]'
         ),
     ),
     (
@@ -262,8 +266,8 @@ LECTURE = [
         "04",
         "markdown",
         (
-            r"\*\*1\*\* — engaged after being shown the item; - \*\*0\*\* — did not engage after being shown "
-            r"the item; - \*\*\?\*\* — item not yet shown"
+            r"\*\*1\*\* — engaged after being shown the item; - \*\*0\*\* — did not "
+            r"engage after being shown the item; - \*\*\?\*\* — item not yet shown"
         ),
     ),
     (
@@ -271,8 +275,8 @@ LECTURE = [
         "04",
         "markdown",
         (
-            r"P\\left\(y\^\{\(i,j\)\} = 1\\right\) = g\\left\(w\^\{\(j\)\} \\cdot x\^\{\(i\)\} \+ b\^\{\(j\)\}\\right\), "
-            r"\\qquad g\(z\) = \\frac\{1\}\{1 \+ e\^\{-z\}\}"
+            r"P\\left\(y\^\{\(i,j\)\} = 1\\right\) = g\\left\(w\^\{\(j\)\} \\cdot x\^\{\(i\)\} "
+            r"\+ b\^\{\(j\)\}\\right\), \\qquad g\(z\) = \\frac\{1\}\{1 \+ e\^\{-z\}\}"
         ),
     ),
     (
@@ -318,7 +322,8 @@ LECTURE = [
         "code",
         (
             r'LECTURE_MATRIX = \[\["5", "5", "0", "0", "\?"\], \["5", "\?", "\?", "0", "\?"\], '
-            r'\["\?", "4", "0", "\?", "\?"\], \["0", "0", "5", "4", "\?"\], \["0", "0", "5", "0", "\?"\]\]'
+            r'\["\?", "4", "0", "\?", "\?"\], \["0", "0", "5", '
+            r'"4", "\?"\], \["0", "0", "5", "0", "\?"\]\]'
         ),
     ),
     (
@@ -340,9 +345,9 @@ LECTURE = [
         "05",
         "code",
         (
-            r"lecture_Ynorm = np\.array\(\[\[ ?2\.5, 2\.5, -2\.5, -2\.5, 0\.0\], \[ ?2\.5, 0\.0, 0\.0, -2\.5, 0\.0\], "
-            r"\[ ?0\.0, 2\.0, -2\.0, 0\.0, 0\.0\], \[-2\.25, -2\.25, 2\.75, 1\.75, 0\.0\], "
-            r"\[-1\.25, -1\.25, 3\.75, -1\.25, 0\.0\]\]\)"
+            r"lecture_Ynorm = np\.array\(\[\[ ?2\.5, 2\.5, -2\.5, -2\.5, 0\.0\], \[ ?2\.5, 0\.0, "
+            r"0\.0, -2\.5, 0\.0\], \[ ?0\.0, 2\.0, -2\.0, 0\.0, 0\.0\], \[-2\.25, -2\.25, 2\.75, "
+            r"1\.75, 0\.0\], \[-1\.25, -1\.25, 3\.75, -1\.25, 0\.0\]\]\)"
         ),
     ),
     (
@@ -394,9 +399,10 @@ LECTURE = [
         "03",
         "code",
         (
-            r"optimizer = keras\.optimizers\.Adam\(learning_rate=1e-1\) lambda_ = 1\.0 .* iterations = 200 "
-            r"cost_history = \[\] for it in range\(iterations\):.* with tf\.GradientTape\(\) as tape:.* "
-            r"grads = tape\.gradient\(cost_value, \[X, W, b\]\).* optimizer\.apply_gradients\(zip\(grads, \[X, W, b\]\)\)"
+            r"optimizer = keras\.optimizers\.Adam\(learning_rate=1e-1\) lambda_ = 1\.0 .* "
+            r"iterations = 200 cost_history = \[\] for it in range\(iterations\):.* with "
+            r"tf\.GradientTape\(\) as tape:.* grads = tape\.gradient\(cost_value, \[X, W, b\]\).* "
+            r"optimizer\.apply_gradients\(zip\(grads, \[X, W, b\]\)\)"
         ),
     ),
     (
@@ -489,18 +495,21 @@ LECTURE = [
         "08",
         "markdown",
         (
-            r"\*\*Collaborative filtering\*\*: recommend items to you based on the ratings of users who gave "
-            r"similar ratings as you.*\*\*Content-based filtering\*\*: recommend items to you based on the "
-            r"features of the user and the item, to find a good match"
+            r"\*\*Collaborative filtering\*\*: recommend items to you based on the ratings of "
+            r"users who gave similar ratings as you.*\*\*Content-based filtering\*\*: recommend "
+            r"items to you based on the features of the user and the item, to find a good match"
         ),
     ),
     (
-        "user features: age, gender (1 hot), country (1 hot, 200), movies watched (1000), avg rating per genre",
+        (
+            "user features: age, gender (1 hot), country (1 hot, 200), "
+            "movies watched (1000), avg rating per genre"
+        ),
         "08",
         "markdown",
         (
-            r"\*\*user:\*\* age .* gender \(1 hot\) .* country \(1 hot, 200\) .* movies watched \(1000\) .* "
-            r"average rating per genre"
+            r"\*\*user:\*\* age .* gender \(1 hot\) .* country \(1 hot, 200\) .* "
+            r"movies watched \(1000\) .* average rating per genre"
         ),
     ),
     (
@@ -514,27 +523,36 @@ LECTURE = [
         "two towers: x_u -> v_u (user network), x_m -> v_m (movie network)",
         "08",
         "markdown",
-        r"\*\*user network\*\* maps \$x_u \\to v_u\$, the \*\*movie network\*\* maps \$x_m \\to v_m\$",
+        (
+            r"\*\*user network\*\* maps \$x_u \\to v_u\$, the "
+            r"\*\*movie network\*\* maps \$x_m \\to v_m\$"
+        ),
     ),
     (
         "prediction v_u(j) . v_m(i)",
         "08",
         "assert",
-        r"np\.allclose\(direct, np\.sum\(VU\[te\.user_idx\[some\]\] \* VM\[te\.item_idx\[some\]\], axis=1\)",
+        (
+            r"np\.allclose\(direct, np\.sum\(VU\[te\.user_idx\[some\]\] "
+            r"\* VM\[te\.item_idx\[some\]\], axis=1\)"
+        ),
     ),
     (
         "g(v_u(j) . v_m(i)): probability that y(i,j) is 1",
         "08",
         "markdown",
-        r"\$g\(v_u\^\{\(j\)\} \\cdot v_m\^\{\(i\)\}\)\$, to predict the probability that \$y\^\{\(i,j\)\}\$ is 1",
+        (
+            r"\$g\(v_u\^\{\(j\)\} \\cdot v_m\^\{\(i\)\}\)\$, to "
+            r"predict the probability that \$y\^\{\(i,j\)\}\$ is 1"
+        ),
     ),
     (
         "cost J = sum (v_u . v_m - y)^2 + NN regularization term",
         "08",
         "markdown",
         (
-            r"J = \\sum_\{\(i,j\):\\, r\(i,j\)=1\} \\left\(v_u\^\{\(j\)\} \\cdot v_m\^\{\(i\)\} - y\^\{\(i,j\)\}\\right\)\^2 "
-            r"\+ \\text\{NN regularization term\}"
+            r"J = \\sum_\{\(i,j\):\\, r\(i,j\)=1\} \\left\(v_u\^\{\(j\)\} \\cdot "
+            r"v_m\^\{\(i\)\} - y\^\{\(i,j\)\}\\right\)\^2 \+ \\text\{NN regularization term\}"
         ),
     ),
     (
@@ -582,8 +600,8 @@ LECTURE = [
         "09",
         "markdown",
         (
-            r"\*\*last 10 movies\*\*.*\*\*10 most similar movies\*\*.*\*\*3 most viewed genres\*\*.*"
-            r"\*\*top 10 movies\*\*.*\*\*top 20 movies in the country\*\*"
+            r"\*\*last 10 movies\*\*.*\*\*10 most similar movies\*\*.*\*\*3 most viewed "
+            r"genres\*\*.*\*\*top 10 movies\*\*.*\*\*top 20 movies in the country\*\*"
         ),
     ),
     (
@@ -635,21 +653,30 @@ LECTURE = [
         "retrieval trade-off '100  500'",
         "09",
         "assert",
-        r'e\.loc\["×1 \(lecture\)", "candidates"\] < \d+ and \d+ < e\.loc\["×5", "candidates"\] < \d+',
+        (
+            r'e\.loc\["×1 \(lecture\)", "candidates"\] < \d+ '
+            r'and \d+ < e\.loc\["×5", "candidates"\] < \d+'
+        ),
     ),
     # --- Ethical use of recommender systems ------------------------------------------------------
     (
-        "the five goals: 5 stars, purchased, ads clicked + high bid, largest profit, max watch time",
+        (
+            "the five goals: 5 stars, purchased, ads clicked "
+            "+ high bid, largest profit, max watch time"
+        ),
         "10",
         "markdown",
         (
-            r"movies most likely to be rated 5 stars by the user .*products most likely to be purchased .*"
-            r"ads most likely to be clicked on \*\*\+ high bid\*\* .*products generating the largest profit .*"
-            r"video leading to maximum watch time"
+            r"movies most likely to be rated 5 stars by the user .*products most likely to be "
+            r"purchased .*ads most likely to be clicked on \*\*\+ high bid\*\* .*products "
+            r"generating the largest profit .*video leading to maximum watch time"
         ),
     ),
     (
-        "the five goals: 5 stars, purchased, ads clicked + high bid, largest profit, max watch time",
+        (
+            "the five goals: 5 stars, purchased, ads clicked "
+            "+ high bid, largest profit, max watch time"
+        ),
         "10",
         "assert",
         r'by_revenue\[0\] == "payday loan"',
@@ -673,16 +700,22 @@ LECTURE = [
         r"\*\*do not accept ads from exploitative businesses\*\*",
     ),
     (
-        "engagement amplified conspiracy theories and hate; amelioration: filter out problematic content",
+        (
+            "engagement amplified conspiracy theories and hate; "
+            "amelioration: filter out problematic content"
+        ),
         "10",
         "markdown",
         (
-            r"amplify conspiracy theories and hate/toxicity.*\*\*filter out problematic content\*\* such as "
-            r"hate speech, fraud, scams and violent content"
+            r"amplify conspiracy theories and hate/toxicity.*\*\*filter out problematic "
+            r"content\*\* such as hate speech, fraud, scams and violent content"
         ),
     ),
     (
-        "transparency: can profit-over-welfare ranking be transparent? amelioration: be transparent",
+        (
+            "transparency: can profit-over-welfare ranking "
+            "be transparent? amelioration: be transparent"
+        ),
         "10",
         "markdown",
         r"presented in a transparent way\?.*\*\*be transparent with users\*\*",
@@ -693,8 +726,9 @@ LECTURE = [
         "08",
         "markdown",
         (
-            r"user_NN = tf\.keras\.models\.Sequential\(\[ tf\.keras\.layers\.Dense\(256, activation='relu'\), "
-            r"tf\.keras\.layers\.Dense\(128, activation='relu'\), tf\.keras\.layers\.Dense\(32\) \]\)"
+            r"user_NN = tf\.keras\.models\.Sequential\(\[ tf\.keras\.layers\.Dense\(256, "
+            r"activation='relu'\), tf\.keras\.layers\.Dense\(128, activation='relu'\), "
+            r"tf\.keras\.layers\.Dense\(32\) \]\)"
         ),
     ),
     (
@@ -710,19 +744,28 @@ LECTURE = [
         r"91_200",
     ),
     (
-        "TF two-tower snippet slips: Input shape not a tuple, l2_normalize, Model( cut off, MeanSquaredError()",
+        (
+            "TF two-tower snippet slips: Input shape not a tuple, "
+            "l2_normalize, Model( cut off, MeanSquaredError()"
+        ),
         "08",
         "assert",
         r'isinstance\(errors\["1\. Input\(shape=\(num_user_features\)\)"\], ValueError\)',
     ),
     (
-        "TF two-tower snippet slips: Input shape not a tuple, l2_normalize, Model( cut off, MeanSquaredError()",
+        (
+            "TF two-tower snippet slips: Input shape not a tuple, "
+            "l2_normalize, Model( cut off, MeanSquaredError()"
+        ),
         "08",
         "assert",
         r'"KerasTensor" in str\(errors\["2\. tf\.linalg\.l2_normalize\(vu, axis=1\)"\]\)',
     ),
     (
-        "TF two-tower snippet slips: Input shape not a tuple, l2_normalize, Model( cut off, MeanSquaredError()",
+        (
+            "TF two-tower snippet slips: Input shape not a tuple, "
+            "l2_normalize, Model( cut off, MeanSquaredError()"
+        ),
         "08",
         "assert",
         r"isinstance\(errors\[k\], SyntaxError\) for k in list\(errors\)\[2:4\]",
@@ -731,13 +774,16 @@ LECTURE = [
         "l2-normalized vectors (normalizing the l2 norm of the vector)",
         "08",
         "assert",
-        r"np\.allclose\(np\.linalg\.norm\(VM, axis=1\), 1, atol=[\d.e-]+\), \"every v_m has length 1\"",
+        (
+            r"np\.allclose\(np\.linalg\.norm\(VM, axis=1\), "
+            r"1, atol=[\d.e-]+\), \"every v_m has length 1\""
+        ),
     ),
 ]
 
 
 def _case_ids(cases: list[tuple[str, str, str, str]]) -> list[str]:
-    """``NN-scope-item-words``, numbered ``-2``, ``-3``, ... when an item has several cases in one scope."""
+    """``NN-scope-item-words``, numbered ``-2``, ``-3``, ... for an item's cases in one scope."""
     ids, seen = [], {}
     for item, notebook, scope, _ in cases:
         base = f"{notebook}-{scope}-" + re.sub(r"[^a-z0-9.]+", "-", item.lower()).strip("-.")[
@@ -773,8 +819,11 @@ def _assertions(code: str) -> list[str]:
 
 
 def _texts(cells: list[dict]) -> dict[str, str]:
-    """{scope: searchable text}; assertions are one per line, so a pattern cannot span two of them."""
-    source = lambda c: "".join(c["source"])
+    """{scope: searchable text}; assertions are one per line, so a pattern cannot span two."""
+
+    def source(c: dict) -> str:
+        return "".join(c["source"])
+
     code = [source(c) for c in cells if c["cell_type"] == "code"]
     return {
         "assert": " \n ".join(_collapse(a) for c in code for a in _assertions(c)),
@@ -794,7 +843,10 @@ def notebook_texts(number: str) -> tuple[str, dict[str, str]]:
     return paths[0].name, _texts(cells)
 
 
-CASES = [pytest.param(*case, id=case_id) for case, case_id in zip(LECTURE, _case_ids(LECTURE))]
+CASES = [
+    pytest.param(*case, id=case_id)
+    for case, case_id in zip(LECTURE, _case_ids(LECTURE), strict=True)
+]
 
 
 @pytest.mark.parametrize(("item", "notebook", "scope", "pattern"), CASES)
@@ -815,7 +867,7 @@ def test_cases_are_well_formed():
     assert len(set(ids)) == len(ids), (
         f"duplicate case ids: {sorted({i for i in ids if ids.count(i) > 1})}"
     )
-    for item, notebook, scope, pattern in LECTURE:
+    for item, _notebook, scope, pattern in LECTURE:
         assert scope in SCOPES, f"{item!r}: unknown scope {scope!r}"
         re.compile(pattern)
     taught = sorted({notebook for _, notebook, _, _ in LECTURE})

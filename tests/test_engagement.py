@@ -32,7 +32,8 @@ def test_loss_by_hand_two_events():
     assert in_batch_softmax_loss_loop(I2, I2, np.log([0.5, 0.5])) == pytest.approx(
         np.log1p(np.exp(-1))
     )
-    # q = (e^-1, 1): column 0 gains 1 -> row 0: log(1 + e^(0 - 2)), row 1: log(1 + e^(1 - 1)) = log 2
+    # q = (e^-1, 1): column 0 gains 1 -> row 0: log(1 + e^(0 - 2)),
+    # row 1: log(1 + e^(1 - 1)) = log 2
     want = (np.log1p(np.exp(-2)) + np.log(2)) / 2
     assert in_batch_softmax_loss_loop(I2, I2, [-1.0, 0.0]) == pytest.approx(want)
 

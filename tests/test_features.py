@@ -1,4 +1,5 @@
-"""Tests for recsys_utils.features: hand-derived user and movie features, no leakage, scaling, bad input."""
+"""Tests for recsys_utils.features: hand-derived user and movie features, no leakage, scaling,
+bad input."""
 
 import doctest
 
@@ -203,7 +204,8 @@ def test_real_movielens(real_movielens_dir, monkeypatch):
 
 def test_training_item_features_leave_one_out_by_hand():
     # strength 1: movie 10's training pairs are (user 1, 4.0) and (user 2, 5.0), global mean 11/3.
-    # Without the 4: (5 + 11/3) / (1 + 1) = 13/3; without the 5: (4 + 11/3) / 2 = 23/6; count 2 - 1 = 1.
+    # Without the 4: (5 + 11/3) / (1 + 1) = 13/3; without the 5: (4 + 11/3) / 2 = 23/6;
+    # count 2 - 1 = 1.
     # Movie 20 without its only rating 2: (0 + 11/3) / (0 + 1) = 11/3, count 0 -- a cold movie.
     items = item_features(MOVIES, RATINGS, strength=1.0)
     idx, y = np.array([0, 1, 0]), RATINGS["rating"].to_numpy()

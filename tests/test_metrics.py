@@ -135,7 +135,8 @@ def test_bootstrap_bad_input(call, exc, match):
 
 
 def test_weighted_bootstrap_is_the_pooled_mean_over_ratings():
-    # Per-user MSEs 1 (3 ratings) and 4 (1 rating): pooled MSE over the 4 ratings = (3 + 4) / 4 = 1.75.
+    # Per-user MSEs 1 (3 ratings) and 4 (1 rating):
+    # pooled MSE over the 4 ratings = (3 + 4) / 4 = 1.75.
     iv = metrics.bootstrap_mean([1.0, 4.0], weights=[3, 1])
     assert iv.estimate == pytest.approx(1.75)
     assert 1.0 <= iv.low <= iv.estimate <= iv.high <= 4.0

@@ -1,4 +1,4 @@
-"""The nbgrader round trip an instructor runs, for real: generate the assignment, autograde submissions.
+"""The nbgrader round trip an instructor runs, for real: generate the assignment, autograde.
 
 A temporary nbgrader course gets notebooks 02 and 09 as its assignment ``ps1``;
 ``nbgrader generate_assignment`` releases it; four fake students submit the released notebooks
@@ -51,14 +51,15 @@ MISTAKES = {
     # 09, exercise 1: duplicates kept (only the watched movies are dropped).
     "09-combine": """
         skip = set(int(i) for i in exclude)
-        return np.array([int(i) for items in lists for i in items if int(i) not in skip], dtype=np.int64)
+        kept = [int(i) for items in lists for i in items if int(i) not in skip]
+        return np.array(kept, dtype=np.int64)
         """,
 }
 
 # grade_id -> an answer that hands the work to the package's reference implementation, by each
-# route a learner might take: ru.x, a `from recsys_utils import x` at call time, ru.module.x, an alias,
-# another of the exercise's references (09's TensorFlow loss). The setup cells import no reference of
-# an exercise being practised, so there is no notebook name to borrow.
+# route a learner might take: ru.x, a `from recsys_utils import x` at call time, ru.module.x, an
+# alias, another of the exercise's references (09's TensorFlow loss). The setup cells import no
+# reference of an exercise being practised, so there is no notebook name to borrow.
 DELEGATIONS = {
     "cost-loop": "J = ru.cofi_cost_loop(X, W, b, Y, R, lambda_)",
     "cost-vectorized": """
@@ -99,7 +100,7 @@ def _exercises(name: str) -> list[dict]:
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``nbgrader`` from the course folder in the grading environment docs/instructors.md sets up."""
+    """Run ``nbgrader`` from the course folder in the grading environment of docs/instructors.md."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env["PATH"] = os.pathsep.join(
@@ -235,16 +236,17 @@ def test_release_is_the_student_edition(course):
             json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
         )
         assert len(released["cells"]) == len(ours["cells"])
-        for k, (a, b) in enumerate(zip(released["cells"], ours["cells"])):
+        for k, (a, b) in enumerate(zip(released["cells"], ours["cells"], strict=True)):
             assert "".join(a["source"]) == b["source"], f"{name} cell {k}: the hand-outs differ"
             for flag in ("editable", "deletable"):
                 assert a["metadata"].get(flag, True) == b["metadata"].get(flag, True), (
-                    f"{name} cell {k}: nbgrader sets {flag}={a['metadata'].get(flag, True)}, the student edition does not"
+                    f"{name} cell {k}: nbgrader sets {flag}={a['metadata'].get(flag, True)}, "
+                    "the student edition does not"
                 )
 
 
 def _why(course: Path, student: str, name: str, grade_id: str) -> str:
-    """The error (or its absence) of one graded cell in the autograded notebook, for failure messages."""
+    """The error (or its absence) of one graded cell in the autograded notebook, for failures."""
     path = course / "autograded" / student / ASSIGNMENT / name
     if not path.exists():
         return f"(no autograded notebook at {path})"

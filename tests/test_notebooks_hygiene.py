@@ -61,7 +61,9 @@ def test_student_edition_replaces_solutions():
                         "schema_version": 3,
                     }
                 },
-                "source": "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n",
+                "source": (
+                    "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+                ),
                 "outputs": [],
                 "execution_count": 3,
             },
@@ -99,7 +101,8 @@ def _cell(cell_type, source, **grader):
 
 
 def test_student_edition_locks_cells_as_nbgrader_does():
-    # nbgrader's LockCells: solution cells undeletable; graded and locked cells undeletable and uneditable.
+    # nbgrader's LockCells: solution cells undeletable; graded and locked cells undeletable and
+    # uneditable.
     nb = {
         "cells": [
             _cell("markdown", "Intro"),
@@ -123,7 +126,8 @@ def test_student_edition_locks_cells_as_nbgrader_does():
         (c["metadata"].get("editable", True), c["metadata"].get("deletable", True)) for c in cells
     ]
     assert flags == [(True, True), (True, False), (False, False), (False, False), (True, True)]
-    # no newline after END SOLUTION in the source -> none after the stub (nbgrader's line-by-line rewrite)
+    # no newline after END SOLUTION in the source -> none after the stub (nbgrader's line-by-line
+    # rewrite)
     assert cells[1]["source"] == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     assert cells[2]["source"] == "assert f(1) == 2" and cells[4]["source"] == "print(f(3))"
 
@@ -201,7 +205,8 @@ def test_instructor_guide_lists_every_exercise_as_the_notebooks_say():
     # and fill in any `?` by hand.
     text = INSTRUCTORS.read_text(encoding="utf-8")
     assert hygiene.update_exercise_table(INSTRUCTORS, NOTEBOOKS) == text, (
-        "docs/instructors.md's exercise table is out of date: run tools/notebooks.py exercises --update"
+        "docs/instructors.md's exercise table is out of date: "
+        "run tools/notebooks.py exercises --update"
     )
     rows = hygiene._table_rows(text)
     ids = [ex["grade_id"] for path in NOTEBOOKS for ex in hygiene.exercises(path)]

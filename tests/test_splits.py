@@ -65,9 +65,9 @@ def test_split_by_time_by_hand(small):
     # user 7: t=10 (movie 1), 50 (3), 60 (8) -> test movie 8, validation movie 3
     # user 9: t=100 (3), 200 (8)             -> test movie 8; no validation (keeps 1 in train)
     train, validation, test = split_by_time(small, n_test=1, n_validation=1)
-    assert sorted(zip(test.userId, test.movieId)) == [(7, 8), (9, 8)]
-    assert sorted(zip(validation.userId, validation.movieId)) == [(7, 3)]
-    assert sorted(zip(train.userId, train.movieId)) == [(7, 1), (9, 3)]
+    assert sorted(zip(test.userId, test.movieId, strict=True)) == [(7, 8), (9, 8)]
+    assert sorted(zip(validation.userId, validation.movieId, strict=True)) == [(7, 3)]
+    assert sorted(zip(train.userId, train.movieId, strict=True)) == [(7, 1), (9, 3)]
 
 
 def test_split_by_time_holds_out_the_latest():
@@ -89,7 +89,7 @@ def test_split_by_time_ties_and_min_train():
     train, _, test = split_by_time(df, n_test=1)
     # Ties broken by row order: the last row is the most recent. User 2 has one rating: kept.
     assert test.movieId.tolist() == [3]
-    assert sorted(zip(train.userId, train.movieId)) == [(1, 1), (1, 2), (2, 1)]
+    assert sorted(zip(train.userId, train.movieId, strict=True)) == [(1, 1), (1, 2), (2, 1)]
     _, _, test0 = split_by_time(df, n_test=5, min_train=0)
     assert len(test0) == 4
 

@@ -1,4 +1,5 @@
-"""recsys_utils._tf: TensorFlow is imported on first use, without its start-up notices and nothing else hidden."""
+"""recsys_utils._tf: TensorFlow is imported on first use, without its start-up notices and with
+nothing else hidden."""
 
 from __future__ import annotations
 
@@ -14,17 +15,19 @@ from recsys_utils._tf import is_startup_notice
 # Lines as TensorFlow 2.21 writes them to file descriptor 2 while it is imported on a CPU.
 ABSL = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
 ONEDNN = (
-    "I0000 00:00:1795985707.728831    9337 port.cc:153] oneDNN custom operations are on. You may see "
+    "I0000 00:00:1795985707.728831    9337 port.cc:153] "
+    "oneDNN custom operations are on. You may see "
     "slightly different numerical results due to floating-point round-off errors from different "
     "computation orders. To turn them off, set the environment variable `TF_ENABLE_ONEDNN_OPTS=0`."
 )
 CPU = (
-    "I0000 00:00:1795985699.623165    9139 cpu_feature_guard.cc:227] This TensorFlow binary is optimized "
+    "I0000 00:00:1795985699.623165    9139 cpu_feature_guard.cc:227] "
+    "This TensorFlow binary is optimized "
     "to use available CPU instructions in performance-critical operations."
 )
 CPU_2 = (
-    "To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild TensorFlow "
-    "with the appropriate compiler flags."
+    "To enable the following instructions: AVX2 AVX512F FMA, in other operations, "
+    "rebuild TensorFlow with the appropriate compiler flags."
 )
 # Lines that must never be hidden: a warning, an error, anything else.
 WARNING = "W0000 00:00:1795985707.728831    9337 cuda_executor.cc:1] something the user should see"
@@ -92,7 +95,8 @@ def test_a_failing_import_still_raises_and_restores_stderr(tmp_path):
     code = (
         f"import sys; sys.path.insert(0, {str(fake)!r})\n"
         "import recsys_utils as ru\n"
-        "try:\n    ru.import_tensorflow_quietly()\nexcept ImportError as e:\n    print('raised', e)\n"
+        "try:\n    ru.import_tensorflow_quietly()\n"
+        "except ImportError as e:\n    print('raised', e)\n"
         "import os; os.write(2, b'fd2 works\\n')\n"
     )
     out = _run(code, tmp_path)

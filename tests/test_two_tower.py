@@ -1,4 +1,4 @@
-"""Tests for recsys_utils.two_tower: shapes, the unit range, unit-norm embeddings, seeds, a tiny fit."""
+"""Tests for recsys_utils.two_tower: shapes, unit range, unit-norm embeddings, seeds, a tiny fit."""
 
 import doctest
 
@@ -74,7 +74,7 @@ def test_same_seed_same_weights_other_seed_other_weights():
         build_two_tower(5, 4, seed=1),
         build_two_tower(5, 4, seed=2),
     )
-    for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
     assert not np.array_equal(a.model.get_weights()[0], c.model.get_weights()[0])
 
@@ -105,7 +105,7 @@ def test_a_tiny_fit_reduces_the_loss_and_repeats_with_the_same_seed():
     assert set(hist) == {"loss", "val_loss"} and len(hist["loss"]) == 15
     assert hist["loss"][-1] < 0.7 * hist["loss"][0], hist["loss"]
     assert runs[0][1] == runs[1][1], "same seed, same data: the same loss curve"
-    for wa, wb in zip(runs[0][0].model.get_weights(), runs[1][0].model.get_weights()):
+    for wa, wb in zip(runs[0][0].model.get_weights(), runs[1][0].model.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
 
 
@@ -149,6 +149,6 @@ def test_train_refuses_values_float32_cannot_hold():
         ValueError, match=r"training user_X holds 1e\+39, beyond float32's largest.*standardize"
     ):
         train_two_tower(tt, big, Xm, y)
-    assert all(np.array_equal(a, b) for a, b in zip(before, tt.model.get_weights())), (
+    assert all(np.array_equal(a, b) for a, b in zip(before, tt.model.get_weights(), strict=True)), (
         "nothing trained"
     )
