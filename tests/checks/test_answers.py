@@ -42,6 +42,9 @@ DELEGATES = [
     (checks.check_nearest_movies, {}, "return ru.related_items(*a).indices", "related_items"),
     (checks.check_combine_candidates, {}, "return ru.candidates.combine_candidates(*a)", "combine_candidates"),
     (checks.check_rank_candidates, {}, "return ru.candidates.rank_candidates(*a)", "rank_candidates"),
+    (checks.check_related, {}, "return ru.retrieval.top_k(a[0][a[1]], a[0], a[2] + 1, metric='sqeuclidean')"
+                               ".indices[1:]", "top_k"),
+    (checks.check_cap_flagged, {}, "return ru.simulation.rerank_with_cap(*a)", "rerank_with_cap"),
 ]
 
 
@@ -101,6 +104,9 @@ UNANSWERED = [(checks.check_predict, "predict", "Exercise 1"), (checks.check_use
               (checks.check_nearest_movies, "nearest_movies", "Exercise 3"),
               (checks.check_combine_candidates, "my_combine", "Exercise 1"),
               (checks.check_rank_candidates, "my_rank", "Exercise 2"),
+              (checks.check_related, "related", "Exercise 1"),
+              (checks.check_same_genres_mean, "same_genres_mean", "Exercise 2"),
+              (checks.check_cap_flagged, "cap_flagged", "The exercise"),
               (checks.check_cofi_cost, "somebody_elses_name", "This exercise")]
 
 
