@@ -52,7 +52,8 @@ _LAZY = {
     "movielens": ("MovieLens", "load_movielens", "movielens_cache_dir"),
     "ratings": ("ratings_to_matrices", "ratings_to_triples", "binarize"),
     "splits": ("split_random", "split_by_time"),
-    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
+    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k", "paired_bootstrap",
+                "bootstrap_mean"),
     "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
     "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
     "popularity": ("item_popularity", "smoothed_item_mean"),
@@ -60,7 +61,7 @@ _LAZY = {
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
 _SUBMODULES = {
-    "baselines", "candidates", "checks", "download", "explorer", "features", "gradient_descent",
+    "baselines", "candidates", "checks", "download", "engagement", "explorer", "features", "gradient_descent",
     "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "splits", "toy",
     "training", "two_tower", "validation", "widgets",
 }

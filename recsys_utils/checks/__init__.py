@@ -39,7 +39,8 @@ module            what                                                  checks
 ``nb08``          08 content-based filtering, two towers                genre_average, two_tower,
                                                                         nearest_movies
 ``nb09``          09 retrieval and ranking                              combine_candidates,
-                                                                        rank_candidates
+                                                                        rank_candidates,
+                                                                        in_batch_softmax_loss
 ``nb10``          10 ethics                                             cap_flagged
 ================  ====================================================  =========================
 
@@ -79,7 +80,7 @@ from .nb05 import check_fit_new_user, check_normalize_ratings
 from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
 from .nb07 import check_related, check_same_genres_mean
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
-from .nb09 import check_combine_candidates, check_rank_candidates
+from .nb09 import check_combine_candidates, check_in_batch_softmax_loss, check_rank_candidates
 from .nb10 import check_cap_flagged
 
 __all__ = [
@@ -104,5 +105,6 @@ __all__ = [
     "check_nearest_movies",
     "check_combine_candidates",
     "check_rank_candidates",
+    "check_in_batch_softmax_loss",
     "check_cap_flagged",
 ]

@@ -99,3 +99,39 @@ def test_rank_candidates_message_shows_notebook_09s_example():
     # worst first [4, 1, 2].
     with pytest.raises(AssertionError, match=r"(?s)notebook 09's 5 movies.*expected: \[3, 2, 1\].*got:      \[4, 1, 2\]"):
         checks.check_rank_candidates(lambda vu, VM, c, k: c[np.argsort(VM[c] @ vu)[:k]])
+
+
+# ----------------------------------------------------------------------------- in-batch softmax loss (09)
+def softmax_loss(vu, vm, log_q, temperature):  # notebook 09's solution
+    logits = vu @ vm.T / temperature - log_q[None, :]
+    top = logits.max(axis=1, keepdims=True)
+    return float(np.mean(top[:, 0] + np.log(np.exp(logits - top).sum(axis=1)) - np.diag(logits)))
+
+
+def _lse(logits):
+    return np.log(np.exp(logits).sum(axis=1))
+
+
+def test_in_batch_softmax_loss_accepts_the_references(passes):
+    from recsys_utils.engagement import in_batch_softmax_loss_loop
+
+    passes(checks.check_in_batch_softmax_loss, softmax_loss, "in_batch_softmax_loss", n=5)
+    passes(checks.check_in_batch_softmax_loss, lambda a, b, q, t: in_batch_softmax_loss_loop(a, b, q, t),
+           "in_batch_softmax_loss", n=5)
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (lambda vu, vm, q, t: softmax_loss(vu, vm, q, 1.0), r"the temperature is missing"),
+    (lambda vu, vm, q, t: softmax_loss(vu, vm, -q, t), r"log q is added"),
+    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[:, None]) - np.diag(vu @ vm.T / t - q[:, None]))),
+     r"the logQ correction has no effect.*subtracting it from each row"),
+    (lambda vu, vm, q, t: softmax_loss(vu, vm, np.zeros_like(q), t), r"the logQ correction has no effect"),
+    (lambda vu, vm, q, t: softmax_loss(vu, vm, q, t) * len(vu), r"the sum over the batch"),
+    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[None, :]) - (vu @ vm.T / t - q[None, :])[:, 0])),
+     r"the positive of row a is column a"),
+    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[None, :]) - np.diag(vu @ vm.T / t - q[None, :]))),
+     r"inf or nan for large logits: subtract each row's maximum"),
+])
+def test_in_batch_softmax_loss_names_the_mistake(wrong, pattern):
+    with np.errstate(all="ignore"), pytest.raises(AssertionError, match=pattern):
+        checks.check_in_batch_softmax_loss(wrong)
