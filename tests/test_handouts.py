@@ -14,10 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbclient  # with nbformat, a dependency of nbgrader (the test extra): no silent skip
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
