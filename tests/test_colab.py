@@ -19,38 +19,30 @@ sys.path.pop(0)
 URL = colab.repository_url()
 
 
-class FakeShell:
-    """Records the magics a cell would run (``get_ipython()`` stand-in)."""
-
-    def __init__(self):
-        self.calls = []
-
-    def run_line_magic(self, name, line, *args):
-        self.calls.append((name, line))
-
-
-def run_install_cell(monkeypatch, on_colab: bool, capsys) -> list:
-    from IPython.core.inputtransformer2 import TransformerManager
+def run_install_cell(monkeypatch, on_colab: bool) -> list:
+    """Execute the install cell's source; return the commands it ran."""
+    import subprocess
 
     if on_colab:
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     else:
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    code = TransformerManager().transform_cell(colab.install_source(URL))
-    shell = FakeShell()
-    exec(compile(code, "<install cell>", "exec"), {"get_ipython": lambda: shell})
-    return shell.calls
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
+    exec(compile(colab.install_source(URL), "<install cell>", "exec"), {})
+    return calls
 
 
 def test_install_cell_does_nothing_outside_colab(monkeypatch, capsys):
-    assert run_install_cell(monkeypatch, False, capsys) == []
+    assert run_install_cell(monkeypatch, on_colab=False) == []
     assert capsys.readouterr() == ("", "")
 
 
-def test_install_cell_installs_from_the_repository_on_colab(monkeypatch, capsys):
-    [(magic, line)] = run_install_cell(monkeypatch, True, capsys)
-    assert magic == "pip"
-    assert line == f'install --quiet --no-deps pooch "recsys-utils @ git+{URL}"'
+def test_install_cell_installs_from_the_repository_on_colab(monkeypatch):
+    [(cmd, kwargs)] = run_install_cell(monkeypatch, on_colab=True)
+    assert cmd == [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "pooch",
+                   f"recsys-utils @ git+{URL}"]
+    assert kwargs == {"check": True}  # a failed install stops the notebook here, not at the import
 
 
 def test_badge_opens_the_notebook_of_the_repository_in_colab():
@@ -110,3 +102,4 @@ def test_script_output_is_clean_for_the_hygiene_tool(tmp_path):
     shutil.copy(ROOT / "notebooks" / "01_making_recommendations.ipynb", nb_path)
     colab.main([str(nb_path)])
     assert [p for p in hygiene.problems(nb_path) if "name" not in p] == []
+

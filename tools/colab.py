@@ -50,7 +50,10 @@ def badge_source(url: str, notebook: str) -> str:
 
 
 def install_source(url: str) -> str:
-    """The install cell: a pip install from ``url`` on Colab, nothing anywhere else."""
+    """The install cell: a pip install from ``url`` on Colab, nothing anywhere else.
+
+    Plain Python (no ``%pip`` magic), so every tool that parses the notebooks' code can read it.
+    """
     return (
         "# On Google Colab only: install this series' package from its repository (a minute).\n"
         "# Colab already has NumPy, pandas, TensorFlow, Keras and ipywidgets, so only the package\n"
@@ -58,7 +61,10 @@ def install_source(url: str) -> str:
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet --no-deps pooch "recsys-utils @ git+{url}"'
+        "    import subprocess\n"
+        "\n"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "pooch",\n'
+        f'                    "recsys-utils @ git+{url}"], check=True)'
     )
 
 
