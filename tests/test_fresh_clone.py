@@ -129,3 +129,9 @@ def test_binder_builds_the_same_python_and_installs_the_package_after_the_copy()
     owner_repo = url.removeprefix("https://github.com/")
     assert f"https://mybinder.org/v2/gh/{owner_repo}/" in (ROOT / "README.md").read_text(), \
         "README's Binder badge must point at pyproject's Repository"
+
+
+def test_constraints_leave_packaging_tools_to_pip():
+    names = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text().splitlines()
+             if "==" in line}
+    assert not names & {"pip", "setuptools", "wheel"}
