@@ -103,3 +103,9 @@ def test_script_output_is_clean_for_the_hygiene_tool(tmp_path):
     colab.main([str(nb_path)])
     assert [p for p in hygiene.problems(nb_path) if "name" not in p] == []
 
+
+def test_every_notebook_has_current_colab_cells(capsys):
+    # After a merge or a URL change: python tools/colab.py notebooks/*.ipynb
+    notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    assert colab.main(["--check", *notebooks]) == 0, capsys.readouterr().out
