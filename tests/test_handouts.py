@@ -26,8 +26,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 def student(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("student")
     tool = str(ROOT / "tools" / "notebooks.py")
-    subprocess.run([sys.executable, tool, "student", *map(str, NOTEBOOKS), "--out", str(out)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, tool, "student", *map(str, NOTEBOOKS), "--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out
 
 
@@ -40,8 +44,13 @@ def test_the_blank_hand_out_runs_and_only_its_checks_fail(student, notebook, rea
     nb = nbformat.read(student / notebook.name, as_version=4)
     blank = "raise NotImplementedError()" in "".join(c.source for c in nb.cells)
     assert blank, f"the hand-out of {notebook.name} has no unanswered exercise"
-    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    nbclient.NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    ).execute()
     problems = []
     for k, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -49,18 +58,23 @@ def test_the_blank_hand_out_runs_and_only_its_checks_fail(student, notebook, rea
         grader = cell.metadata.get("nbgrader", {})
         errors = _errors(cell)
         if not grader.get("grade"):
-            problems += [f"cell {k} (not a check) raised {e['ename']}: {e['evalue'][:200]}"
-                         for e in errors]
+            problems += [
+                f"cell {k} (not a check) raised {e['ename']}: {e['evalue'][:200]}" for e in errors
+            ]
             continue
         if not errors:
             problems.append(f"check cell {k} ({grader.get('grade_id')}) passed on a blank hand-out")
             continue
         error = errors[0]
         if error["ename"] != "CheckFailed" or "is not answered yet" not in error["evalue"]:
-            problems.append(f"check cell {k} ({grader.get('grade_id')}) raised {error['ename']}: "
-                            f"{error['evalue'][:200]} (expected the check's 'is not answered yet')")
+            problems.append(
+                f"check cell {k} ({grader.get('grade_id')}) raised {error['ename']}: "
+                f"{error['evalue'][:200]} (expected the check's 'is not answered yet')"
+            )
         elif len(error["traceback"]) > 2:
             n = len(error["traceback"])
-            problems.append(f"check cell {k}: {n} traceback lines; the verdict should stand alone "
-                            "(CheckFailed._render_traceback_)")
+            problems.append(
+                f"check cell {k}: {n} traceback lines; the verdict should stand alone "
+                "(CheckFailed._render_traceback_)"
+            )
     assert not problems, f"{notebook.name}, blank:\n" + "\n".join(problems)

@@ -41,6 +41,7 @@ def mod(name: str) -> Any:
     """``recsys_utils.<name>``, imported explicitly (``ru.<name>`` may be missing)."""
     return importlib.import_module(f"recsys_utils.{name}")
 
+
 NAN, INF = float("nan"), float("inf")
 HALF32 = np.float32(0.5)  # a NumPy scalar: a number, to be accepted
 
@@ -68,8 +69,9 @@ def good(group: str, label: str, thunk: Callable[[], Any], check: Callable[[Any]
     CASES.append((group, label, thunk, "value", check))
 
 
-def either(group: str, label: str, thunk: Callable[[], Any], arg: str,
-           check: Callable[[Any], bool]) -> None:
+def either(
+    group: str, label: str, thunk: Callable[[], Any], arg: str, check: Callable[[Any], bool]
+) -> None:
     """An ambiguous input: a clear refusal naming ``arg`` or the right result are both fine."""
     CASES.append((group, label, thunk, "either", (arg, check)))
 
@@ -126,8 +128,9 @@ def number_cases(
     )
 
 
-def int_cases(group: str, fn: Callable, base: dict, name: str, *, low: int = 1,
-              none_ok: bool = False) -> None:
+def int_cases(
+    group: str, fn: Callable, base: dict, name: str, *, low: int = 1, none_ok: bool = False
+) -> None:
     """Bad values for one integer argument; ``np.int64`` must be accepted."""
     variants = {"float": 1.5, "str": "3", "None": None, "bool": True, str(low - 1): low - 1}
     if none_ok:  # None is the documented default

@@ -68,7 +68,7 @@ answer the exercise are unavailable while the check runs):
 Traceback (most recent call last):
 ...
 recsys_utils.checks.verdicts.CheckFailed: cofi_cost: your function calls the package's own answer: write this yourself — the check cannot use `ru.cofi_cost`. This exercise asks you to compute it with NumPy (or TensorFlow), step by step.
-"""
+"""  # noqa: E501 (a doctest's one-line message)
 
 from __future__ import annotations
 

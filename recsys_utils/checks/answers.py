@@ -22,8 +22,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["ReferenceUnavailable", "references_unavailable", "substituted", "namespace_of",
-           "not_answered", "yours_or", "ANSWERS"]
+__all__ = [
+    "ReferenceUnavailable",
+    "references_unavailable",
+    "substituted",
+    "namespace_of",
+    "not_answered",
+    "yours_or",
+    "ANSWERS",
+]
 
 #: check name -> (the learner's function it last ran, whether it passed).
 ANSWERS: dict[str, tuple[Callable, bool]] = {}
@@ -53,13 +60,17 @@ def namespace_of(fn: Callable) -> dict | None:
 
 
 def _package_namespaces() -> list[dict]:
-    return [module.__dict__ for name, module in list(sys.modules.items())
-            if module is not None and (name == "recsys_utils" or name.startswith("recsys_utils."))]
+    return [
+        module.__dict__
+        for name, module in list(sys.modules.items())
+        if module is not None and (name == "recsys_utils" or name.startswith("recsys_utils."))
+    ]
 
 
 @contextmanager
-def _replaced(replacements: Mapping[int, tuple[Callable, Any]],
-              namespaces: Sequence[dict]) -> Iterator[None]:
+def _replaced(
+    replacements: Mapping[int, tuple[Callable, Any]], namespaces: Sequence[dict]
+) -> Iterator[None]:
     saved = []
     for namespace in namespaces:
         for key, value in list(namespace.items()):
@@ -119,8 +130,10 @@ def yours_or(fn: Callable, reference: Callable) -> Callable:
             if not told:
                 told = True
                 mine, theirs = (getattr(f, "__name__", "?") for f in (fn, reference))
-                print(f"({mine} is not answered yet: the cells below use the package's {theirs} "
-                      "instead)")
+                print(
+                    f"({mine} is not answered yet: the cells below use the package's {theirs} "
+                    "instead)"
+                )
             return reference(*args, **kwargs)
 
     return call

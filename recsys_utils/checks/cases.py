@@ -25,8 +25,15 @@ LECTURE_W.flags.writeable = False  # shared by every check: copy it before use
 RANDOM_SHAPES = ((6, 4, 3, 0.7, 1), (10, 7, 5, 1.3, 2), (4, 9, 2, 2.0, 3))
 
 
-def random_problem(n_movies: int, n_users: int, n_features: int, seed: int, *,
-                   binary: bool = False, scale: float = 1.0) -> tuple[np.ndarray, ...]:
+def random_problem(
+    n_movies: int,
+    n_users: int,
+    n_features: int,
+    seed: int,
+    *,
+    binary: bool = False,
+    scale: float = 1.0,
+) -> tuple[np.ndarray, ...]:
     """Seeded ``X, W, b, Y, R`` in the series' notation.
 
     About 60 % of the cells are rated; every movie and every user has at least one rating.
@@ -64,8 +71,10 @@ def cofi_cases(binary: bool = False, large: bool = False, alphas: tuple = ()) ->
         args = (X, W, b, Y, R, 0.5)
         cases.append(cofi_case("random data with large logits", args, 4, large=True))
     if alphas:
-        cases = [cofi_case(c.label.split(" (")[0], (*c.args, a), c.fields["seed"])
-                 for c, a in zip(cases, alphas, strict=True)]
+        cases = [
+            cofi_case(c.label.split(" (")[0], (*c.args, a), c.fields["seed"])
+            for c, a in zip(cases, alphas, strict=True)
+        ]
     return cases
 
 
@@ -75,8 +84,10 @@ def cofi_case(source: str, args: tuple, seed: int | None, **extra: Any) -> Case:
     dims = {"n_movies": Y.shape[0], "n_users": Y.shape[1], "n_features": X.shape[1]}
     seed_text = "" if seed is None else f"seed {seed}: "
     alpha = f", alpha={args[6]:g}" if len(args) > 6 else ""
-    label = (f"{source} ({seed_text}{dims['n_movies']} movies x {dims['n_users']} users, "
-             f"{dims['n_features']} features, lambda_={lam:g}{alpha})")
+    label = (
+        f"{source} ({seed_text}{dims['n_movies']} movies x {dims['n_users']} users, "
+        f"{dims['n_features']} features, lambda_={lam:g}{alpha})"
+    )
     zmax = float(np.abs(X @ W.T + b).max())
     fields = {**dims, "dims": dims, "lambda_": lam, "zmax": zmax, "seed": seed, **extra}
     return Case(label, args, fields)

@@ -25,8 +25,19 @@ import numpy as np
 from . import answers, verdicts
 from .verdicts import CheckFailed
 
-__all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close",
-           "copying", "fmt", "show", "shape_name"]
+__all__ = [
+    "Case",
+    "Trial",
+    "Mistake",
+    "CheckFailed",
+    "run_check",
+    "check_close",
+    "close",
+    "copying",
+    "fmt",
+    "show",
+    "shape_name",
+]
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,13 @@ class Trial:
         k = min(self.wrong, key=lambda i: np.size(self.part(self.expected, i)))
         names = self.parts or ("the result",)
         got = self.got[k] if self.parts and _is_tuple(self.got, len(self.parts)) else self.got
-        return {**self.case.fields, "got": fmt(got), "expected": fmt(self.part(self.expected, k)),
-                "part": names[k], "parts": " and ".join(names[i] for i in self.wrong)}
+        return {
+            **self.case.fields,
+            "got": fmt(got),
+            "expected": fmt(self.part(self.expected, k)),
+            "part": names[k],
+            "parts": " and ".join(names[i] for i in self.wrong),
+        }
 
 
 @dataclass(frozen=True)
@@ -84,8 +100,9 @@ class Mistake:
                 if self.when is not None:
                     return bool(self.when(trial))
                 alt = self.wrong(*_copies(trial.case.args))
-            return all(close(trial.part(trial.got, k), trial.part(alt, k), rtol, atol)
-                       for k in trial.wrong)
+            return all(
+                close(trial.part(trial.got, k), trial.part(alt, k), rtol, atol) for k in trial.wrong
+            )
         except Exception:  # a variant that cannot even be compared explains nothing
             return False
 
@@ -117,8 +134,14 @@ def fmt(value: Any, shape: bool = True) -> str:
         return f"{float(arr):.6g}"
     if arr.ndim == 2 and arr.shape[1] == 1 and arr.shape[0] > 1:  # a column: print it as a row
         return fmt(arr[:, 0], shape=False) + (f" as a column (shape {arr.shape})" if shape else "")
-    text = np.array2string(arr, separator=", ", threshold=12, edgeitems=2, max_line_width=88,
-                           formatter={"float_kind": lambda v: f"{v:.4g}"})
+    text = np.array2string(
+        arr,
+        separator=", ",
+        threshold=12,
+        edgeitems=2,
+        max_line_width=88,
+        formatter={"float_kind": lambda v: f"{v:.4g}"},
+    )
     return f"{text} (shape {arr.shape})" if shape else text
 
 
@@ -127,8 +150,9 @@ def shape_name(shape: tuple[int, ...], dims: dict[str, int]) -> str:
     by_size: dict[int, list[str]] = {}
     for name, size in dims.items():
         by_size.setdefault(size, []).append(name)
-    names = [by_size[s][0] if len(by_size.get(s, [])) == 1 else ("1" if s == 1 else "?")
-             for s in shape]
+    names = [
+        by_size[s][0] if len(by_size.get(s, [])) == 1 else ("1" if s == 1 else "?") for s in shape
+    ]
     if "?" in names or names == [str(s) for s in shape]:
         return str(tuple(shape))
     return f"({', '.join(names)}{',' if len(names) == 1 else ''}) = {tuple(shape)}"
@@ -142,8 +166,9 @@ def _copies(args: tuple) -> tuple:
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
-                 rtol: float, atol: float) -> tuple[int, ...]:
+def _wrong_parts(
+    got: Any, expected: Any, parts: tuple[str, ...] | None, rtol: float, atol: float
+) -> tuple[int, ...]:
     if parts is None:
         return () if close(got, expected, rtol, atol) else (0,)
     if not _is_tuple(got, len(parts)):
@@ -151,11 +176,22 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
     return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
 
 
-def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
-              cases: Sequence[Case], mistakes: Sequence[Mistake], *,
-              parts: tuple[str, ...] | None = None, rtol: float = 1e-6, atol: float = 1e-9,
-              hint: str = "", references: Sequence[Callable] = (), exercises: dict | None = None,
-              answer: Callable | None = None, substitute: dict | None = None) -> None:
+def run_check(
+    name: str,
+    fn: Callable[..., Any],
+    reference: Callable[..., Any],
+    cases: Sequence[Case],
+    mistakes: Sequence[Mistake],
+    *,
+    parts: tuple[str, ...] | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    hint: str = "",
+    references: Sequence[Callable] = (),
+    exercises: dict | None = None,
+    answer: Callable | None = None,
+    substitute: dict | None = None,
+) -> None:
     """Run ``fn`` on every case; print one line if all agree with ``reference``, else raise.
 
     ``references``: the package's functions that answer the exercise; they raise while ``fn``
@@ -174,19 +210,28 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         own answer.
     """
     if not callable(fn):
-        raise TypeError(f"check_{name} expects your function itself, e.g. "
-                        f"check_{name}(my_function) "
-                        f"without parentheses after my_function; got {type(fn).__name__}")
+        raise TypeError(
+            f"check_{name} expects your function itself, e.g. "
+            f"check_{name}(my_function) "
+            f"without parentheses after my_function; got {type(fn).__name__}"
+        )
     answer = fn if answer is None else answer
     exercise = (exercises or {}).get(getattr(inspect.unwrap(answer), "__name__", None))
     if any(inspect.unwrap(answer) is r for r in references):
-        raise verdicts.delegated(name, answers.ReferenceUnavailable(
-            f"you passed `ru.{answer.__name__}` itself; write this yourself"), exercise)
+        raise verdicts.delegated(
+            name,
+            answers.ReferenceUnavailable(
+                f"you passed `ru.{answer.__name__}` itself; write this yourself"
+            ),
+            exercise,
+        )
     failed: list[Trial] = []
     raised: list[tuple[Exception, Case]] = []
     expected = [reference(*_copies(case.args)) for case in cases]
-    with answers.references_unavailable(references, answer), \
-            answers.substituted(substitute or {}, answer):
+    with (
+        answers.references_unavailable(references, answer),
+        answers.substituted(substitute or {}, answer),
+    ):
         for case, want in zip(cases, expected, strict=True):
             try:
                 got = fn(*_copies(case.args))
@@ -216,8 +261,10 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         raise verdicts.raised(name, exc, case) from exc
     else:
         trial = failed[0]
-        diagnosis = ("This does not match any of the usual mistakes; compare your code with the "
-                     f"formula, term by term: {hint}")
+        diagnosis = (
+            "This does not match any of the usual mistakes; compare your code with the "
+            f"formula, term by term: {hint}"
+        )
     if raised:
         exc, case = raised[0]
         diagnosis += f"\n  (It also raised {type(exc).__name__} on {case.label}.)"
@@ -238,8 +285,9 @@ def show(label: str, text: str, width: int) -> str:
     return f"  {label}:\n    " + text.replace("\n", "\n    ")
 
 
-def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *,
-                atol: float = 1e-9) -> None:
+def check_close(
+    name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol: float = 1e-9
+) -> None:
     """Assert that ``got`` has the shape of ``expected`` and equals it within ``rtol``/``atol``.
 
     Prints ``✓ name`` (with the value, for a number) on success. Raises ``AssertionError``
@@ -262,8 +310,9 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *,
         k = np.unravel_index(np.nanargmax(diff), diff.shape) if diff.ndim else ()
         where = f" at index {tuple(int(i) for i in k)}" if k else ""
         problem = f"largest difference {np.nanmax(diff):.3g}{where}"
-    raise CheckFailed(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
-                         f"{show('got', fmt(got), 10)}")
+    raise CheckFailed(
+        f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n{show('got', fmt(got), 10)}"
+    )
 
 
 def copying(fn: Callable, copy: Callable[[tuple], tuple]) -> Callable:

@@ -17,17 +17,27 @@ import numpy as np
 
 from .engine import Mistake, Trial, shape_name
 
-__all__ = ["RETURNED_NONE", "NOT_A_NUMBER", "shape_mistakes", "with_structure",
-           "same_set_other_order",
-           "not_indices"]
+__all__ = [
+    "RETURNED_NONE",
+    "NOT_A_NUMBER",
+    "shape_mistakes",
+    "with_structure",
+    "same_set_other_order",
+    "not_indices",
+]
 
 # ----------------------------------------------------------------------------- structure
-RETURNED_NONE = Mistake("your function returned None: did you forget the `return` statement?",
-                        when=lambda t: t.got is None)
+RETURNED_NONE = Mistake(
+    "your function returned None: did you forget the `return` statement?",
+    when=lambda t: t.got is None,
+)
 NOT_A_NUMBER = Mistake(
-    lambda t: f"the result should be a single number, but your function returned an array of "
-              f"shape {np.shape(t.got)}: add everything up with np.sum",
-    when=lambda t: t.got is not None and np.ndim(t.got) > 0)
+    lambda t: (
+        f"the result should be a single number, but your function returned an array of "
+        f"shape {np.shape(t.got)}: add everything up with np.sum"
+    ),
+    when=lambda t: t.got is not None and np.ndim(t.got) > 0,
+)
 
 
 def _kind(value: Any) -> str:
@@ -56,28 +66,43 @@ def _shape_text(t: Trial) -> str:
         advice = "keep the dimensions with keepdims=True, or reshape"
     else:
         advice = "check which matrices you multiply and along which axis you sum"
-    return (f"{t.parts[k]} has shape {shape_name(g, dims)} but should be {shape_name(e, dims)}: "
-            f"{advice}")
+    return (
+        f"{t.parts[k]} has shape {shape_name(g, dims)} but should be {shape_name(e, dims)}: "
+        f"{advice}"
+    )
 
 
 def shape_mistakes(parts: tuple[str, ...]) -> list[Mistake]:
     """Mistakes in the structure of a tuple result: not a tuple, wrong order, wrong shapes."""
     names = ", ".join(parts)
     return [
-        Mistake(lambda t: f"return {len(parts)} values, in this order: {names}; "
-                          f"your function returned {_kind(t.got)}",
-                when=lambda t: not (isinstance(t.got, (tuple, list)) and len(t.got) == len(parts))),
-        Mistake(lambda t: f"the values come back in the wrong order: return {names}; "
-                          "yours look like "
-                          f"({', '.join(parts[i] for i in _order(t))})",
-                when=lambda t: _order(t) is not None),
-        Mistake(_shape_text, when=lambda t: any(np.shape(g) != np.shape(e)
-                                                for g, e in zip(t.got, t.expected, strict=False))),
+        Mistake(
+            lambda t: (
+                f"return {len(parts)} values, in this order: {names}; "
+                f"your function returned {_kind(t.got)}"
+            ),
+            when=lambda t: not (isinstance(t.got, (tuple, list)) and len(t.got) == len(parts)),
+        ),
+        Mistake(
+            lambda t: (
+                f"the values come back in the wrong order: return {names}; "
+                "yours look like "
+                f"({', '.join(parts[i] for i in _order(t))})"
+            ),
+            when=lambda t: _order(t) is not None,
+        ),
+        Mistake(
+            _shape_text,
+            when=lambda t: any(
+                np.shape(g) != np.shape(e) for g, e in zip(t.got, t.expected, strict=False)
+            ),
+        ),
     ]
 
 
-def with_structure(mistakes: list[Mistake], parts: tuple[str, ...] | None = None,
-                   scalar: bool = True) -> list[Mistake]:
+def with_structure(
+    mistakes: list[Mistake], parts: tuple[str, ...] | None = None, scalar: bool = True
+) -> list[Mistake]:
     """``mistakes`` with the structural ones around them: None returned first, then the
     exercise's own, then a tuple of the wrong length/order/shapes (``parts``) or an array
     where a number belongs (``scalar``)."""

@@ -28,8 +28,22 @@ REFERENCES = (cofi_cost, cofi_cost_loop, cofi_cost_tf, cofi_cost_observed, cofi_
 
 
 # ----------------------------------------------------------------------------- the mistakes
-def _cofi_cost(X, W, b, Y, R, lambda_, *, err=0.5, reg_w=0.5, reg_x=0.5, reg_b=0.0, masked=True,
-               divide=None, mask_before_b=False):
+def _cofi_cost(
+    X,
+    W,
+    b,
+    Y,
+    R,
+    lambda_,
+    *,
+    err=0.5,
+    reg_w=0.5,
+    reg_x=0.5,
+    reg_b=0.0,
+    masked=True,
+    divide=None,
+    mask_before_b=False,
+):
     """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of
     "cells";
     ``mask_before_b``: R multiplies X Wᵀ only, so b - Y is left unmasked."""
@@ -38,33 +52,55 @@ def _cofi_cost(X, W, b, Y, R, lambda_, *, err=0.5, reg_w=0.5, reg_x=0.5, reg_b=0
     else:
         E = (X @ W.T + b - Y) * (R if masked else 1.0)
     n = {None: 1.0, "ratings": R.sum(), "cells": R.size}[divide]
-    return err * np.sum(E**2) / n + lambda_ * (reg_w * np.sum(W**2) + reg_x * np.sum(X**2)
-                                               + reg_b * np.sum(b**2))
+    return err * np.sum(E**2) / n + lambda_ * (
+        reg_w * np.sum(W**2) + reg_x * np.sum(X**2) + reg_b * np.sum(b**2)
+    )
 
 
-_MEAN = ("you averaged instead of summing: J adds the squared errors up (½ Σ over the rated "
-         "entries), with no division by the number of ratings")
+_MEAN = (
+    "you averaged instead of summing: J adds the squared errors up (½ Σ over the rated "
+    "entries), with no division by the number of ratings"
+)
 
 COFI_COST = [
-    Mistake("exactly twice the expected value: did you drop the 1/2?",
-            partial(_cofi_cost, err=1.0, reg_w=1.0, reg_x=1.0)),
-    Mistake("the sum of squared errors is missing its 1/2: J = ½ Σ (w·x + b - y)² + ...",
-            partial(_cofi_cost, err=1.0)),
-    Mistake("you summed over unrated entries: multiply the error matrix by R so only rated "
-            "entries count", partial(_cofi_cost, masked=False)),
-    Mistake("R multiplies X @ W.T before b is added, so every unrated entry still counts b²: "
-            "multiply the whole error, E = (X @ W.T + b - Y) * R (the lecture's table has b = 0, "
-            "which hides this)", partial(_cofi_cost, mask_before_b=True)),
-    Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
-            partial(_cofi_cost, reg_w=0.0, reg_x=0.0)),
-    Mistake("only W is regularized: add (λ/2) Σ X² for the movie features too",
-            partial(_cofi_cost, reg_x=0.0)),
-    Mistake("only X is regularized: add (λ/2) Σ W² for the user parameters too",
-            partial(_cofi_cost, reg_w=0.0)),
-    Mistake("you regularized b: only W and X are regularized, not b",
-            partial(_cofi_cost, reg_b=0.5)),
-    Mistake("the regularization term uses λ where the formula has λ/2",
-            partial(_cofi_cost, reg_w=1.0, reg_x=1.0)),
+    Mistake(
+        "exactly twice the expected value: did you drop the 1/2?",
+        partial(_cofi_cost, err=1.0, reg_w=1.0, reg_x=1.0),
+    ),
+    Mistake(
+        "the sum of squared errors is missing its 1/2: J = ½ Σ (w·x + b - y)² + ...",
+        partial(_cofi_cost, err=1.0),
+    ),
+    Mistake(
+        "you summed over unrated entries: multiply the error matrix by R so only rated "
+        "entries count",
+        partial(_cofi_cost, masked=False),
+    ),
+    Mistake(
+        "R multiplies X @ W.T before b is added, so every unrated entry still counts b²: "
+        "multiply the whole error, E = (X @ W.T + b - Y) * R (the lecture's table has b = 0, "
+        "which hides this)",
+        partial(_cofi_cost, mask_before_b=True),
+    ),
+    Mistake(
+        "the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
+        partial(_cofi_cost, reg_w=0.0, reg_x=0.0),
+    ),
+    Mistake(
+        "only W is regularized: add (λ/2) Σ X² for the movie features too",
+        partial(_cofi_cost, reg_x=0.0),
+    ),
+    Mistake(
+        "only X is regularized: add (λ/2) Σ W² for the user parameters too",
+        partial(_cofi_cost, reg_w=0.0),
+    ),
+    Mistake(
+        "you regularized b: only W and X are regularized, not b", partial(_cofi_cost, reg_b=0.5)
+    ),
+    Mistake(
+        "the regularization term uses λ where the formula has λ/2",
+        partial(_cofi_cost, reg_w=1.0, reg_x=1.0),
+    ),
     Mistake(_MEAN, partial(_cofi_cost, divide="ratings")),
     Mistake(_MEAN, partial(_cofi_cost, divide="cells")),
 ]
@@ -84,6 +120,14 @@ def check_cofi_cost(fn: Callable) -> None:
     >>> check_cofi_cost(my_cofi_cost)
     ✓ cofi_cost: all 4 checks passed
     """
-    run_check("cofi_cost", fn, cofi_cost, cofi_cases(), with_structure(COFI_COST), rtol=1e-5,
-              hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².",
-              references=REFERENCES, exercises=EXERCISES)
+    run_check(
+        "cofi_cost",
+        fn,
+        cofi_cost,
+        cofi_cases(),
+        with_structure(COFI_COST),
+        rtol=1e-5,
+        hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².",
+        references=REFERENCES,
+        exercises=EXERCISES,
+    )

@@ -23,52 +23,95 @@ DELEGATES = [
     (checks.check_cofi_cost, {}, "return ru.cofi_cost(*a)", "cofi_cost"),
     (checks.check_cofi_cost, {}, "return ru.cofi_cost_loop(*a)", "cofi_cost_loop"),
     (checks.check_cofi_cost, {}, "return float(ru.cofi_cost_tf(*a))", "cofi_cost_tf"),
-    (checks.check_cofi_gradients, {}, "import importlib\n"  # the module recsys_utils.cofi_cost
-     "    return importlib.import_module('recsys_utils.cofi_cost').cofi_gradients(*a)", "cofi_gradients"),
-    (checks.check_gradient_descent_step, {}, "return ru.gradient_descent.gradient_descent_step(*a)",
-     "gradient_descent_step"),
+    (
+        checks.check_cofi_gradients,
+        {},
+        "import importlib\n"  # the module recsys_utils.cofi_cost
+        "    return importlib.import_module('recsys_utils.cofi_cost').cofi_gradients(*a)",
+        "cofi_gradients",
+    ),
+    (
+        checks.check_gradient_descent_step,
+        {},
+        "return ru.gradient_descent.gradient_descent_step(*a)",
+        "gradient_descent_step",
+    ),
     (checks.check_sigmoid, {}, "return ru.sigmoid(*a)", "sigmoid"),
     (checks.check_binary_cost, {}, "return ru.binary_cost(*a)", "binary_cost"),
     (checks.check_normalize_ratings, {}, "return ru.normalize_ratings(*a)", "normalize_ratings"),
     (checks.check_fit_new_user, {}, "return ru.fit_new_user(*a)", "fit_new_user"),
-    (checks.check_cofi_cost_observed, {"tensors": False}, "return ru.cofi_cost_observed(*a)",
-     "cofi_cost_observed"),
-    (checks.check_shrunk_movie_means, {},
-     "return ru.baselines.movie_mean_baseline(a[0], 0 * a[0], a[1], a[2], 1, shrinkage=a[3]).mu[:, 0]",
-     "movie_mean_baseline"),
-    (checks.check_genre_average, {},
-     "users = ru.features.user_features(a[0], a[1], strength=a[4])\n"
-     "    return float(users.column(f'avg={a[3]}')[list(users.ids).index(a[2])])", "user_features"),
+    (
+        checks.check_cofi_cost_observed,
+        {"tensors": False},
+        "return ru.cofi_cost_observed(*a)",
+        "cofi_cost_observed",
+    ),
+    (
+        checks.check_shrunk_movie_means,
+        {},
+        "return ru.baselines.movie_mean_baseline("
+        "a[0], 0 * a[0], a[1], a[2], 1, shrinkage=a[3]).mu[:, 0]",
+        "movie_mean_baseline",
+    ),
+    (
+        checks.check_genre_average,
+        {},
+        "users = ru.features.user_features(a[0], a[1], strength=a[4])\n"
+        "    return float(users.column(f'avg={a[3]}')[list(users.ids).index(a[2])])",
+        "user_features",
+    ),
     (checks.check_nearest_movies, {}, "return ru.related_items(*a).indices", "related_items"),
-    (checks.check_combine_candidates, {}, "return ru.candidates.combine_candidates(*a)", "combine_candidates"),
-    (checks.check_rank_candidates, {}, "return ru.candidates.rank_candidates(*a)", "rank_candidates"),
+    (
+        checks.check_combine_candidates,
+        {},
+        "return ru.candidates.combine_candidates(*a)",
+        "combine_candidates",
+    ),
+    (
+        checks.check_rank_candidates,
+        {},
+        "return ru.candidates.rank_candidates(*a)",
+        "rank_candidates",
+    ),
     (checks.check_training_loop, {}, "return ru.train_cofi_observed(*a)", "train_cofi_observed"),
-    (checks.check_related, {}, "return ru.retrieval.top_k(a[0][a[1]], a[0], a[2] + 1, metric='sqeuclidean')"
-                               ".indices[1:]", "top_k"),
+    (
+        checks.check_related,
+        {},
+        "return ru.retrieval.top_k(a[0][a[1]], a[0], a[2] + 1, metric='sqeuclidean').indices[1:]",
+        "top_k",
+    ),
     (checks.check_cap_flagged, {}, "return ru.simulation.rerank_with_cap(*a)", "rerank_with_cap"),
 ]
 
 
-@pytest.mark.parametrize("check, kwargs, body, name", DELEGATES,
-                         ids=[f"{d[0].__name__}-{d[3]}" for d in DELEGATES])
+@pytest.mark.parametrize(
+    "check, kwargs, body, name", DELEGATES, ids=[f"{d[0].__name__}-{d[3]}" for d in DELEGATES]
+)
 def test_an_answer_that_calls_the_package_fails(check, kwargs, body, name):
     my_answer = notebook(f"def my_answer(*a):\n    {body}\n")["my_answer"]
-    with pytest.raises(CheckFailed, match=rf"calls the package's own answer: write this yourself — "
-                                          rf"the check cannot use `ru\.{name}`"):
+    with pytest.raises(
+        CheckFailed,
+        match=rf"calls the package's own answer: write this yourself — "
+        rf"the check cannot use `ru\.{name}`",
+    ):
         check(my_answer, **kwargs)
 
 
 def test_the_two_tower_answer_cannot_be_borrowed():
     pytest.importorskip("keras")
-    my_answer = notebook("def my_answer(nu, ni):\n    return ru.two_tower.build_two_tower(nu, ni).model\n")
+    my_answer = notebook(
+        "def my_answer(nu, ni):\n    return ru.two_tower.build_two_tower(nu, ni).model\n"
+    )
     with pytest.raises(CheckFailed, match=r"the check cannot use `ru\.build_two_tower`"):
         checks.check_two_tower(my_answer["my_answer"])
 
 
 def test_a_name_imported_from_the_package_is_unavailable_too():
     # `from recsys_utils.cofi_cost import cofi_cost` in a setup cell, then used in the answer.
-    ns = notebook("from recsys_utils.cofi_cost import cofi_cost as J\n"
-                  "def my_cofi_cost(*a):\n    return J(*a)\n")
+    ns = notebook(
+        "from recsys_utils.cofi_cost import cofi_cost as J\n"
+        "def my_cofi_cost(*a):\n    return J(*a)\n"
+    )
     with pytest.raises(CheckFailed, match=r"cannot use `ru\.cofi_cost`\. Exercise 2 asks you"):
         checks.check_cofi_cost(ns["my_cofi_cost"])
     assert ns["J"] is checks.nb02.cofi_cost, "the notebook's name is restored after the check"
@@ -92,32 +135,41 @@ def test_the_package_works_again_after_the_check():
 
 
 # ----------------------------------------------------------------------------- not answered
-UNANSWERED = [(checks.check_predict, "predict", "Exercise 1"), (checks.check_user_cost, "user_cost", "Exercise 2"),
-              (checks.check_cofi_cost, "my_cofi_cost_loop", "Exercise 1"),
-              (checks.check_cofi_cost, "my_cofi_cost", "Exercise 2"),
-              (checks.check_cofi_gradients, "my_cofi_gradients", "Exercise 1"),
-              (checks.check_gradient_descent_step, "my_gradient_descent_step", "Exercise 2"),
-              (checks.check_sigmoid, "my_sigmoid", "Exercise 1"), (checks.check_binary_cost, "my_binary_cost", "Exercise 2"),
-              (checks.check_normalize_ratings, "my_normalize_ratings", "Exercise 1"),
-              (checks.check_fit_new_user, "my_fit_new_user", "Exercise 2"),
-              (checks.check_shrunk_movie_means, "shrunk_movie_means", "Exercise 3"),
-              (checks.check_training_loop, "my_train", "Exercise 2"),
-              (checks.check_genre_average, "genre_average", "Exercise 1"),
-              (checks.check_nearest_movies, "nearest_movies", "Exercise 3"),
-              (checks.check_combine_candidates, "my_combine", "Exercise 1"),
-              (checks.check_rank_candidates, "my_rank", "Exercise 2"),
-              (checks.check_related, "related", "Exercise 1"),
-              (checks.check_same_genres_mean, "same_genres_mean", "Exercise 2"),
-              (checks.check_cap_flagged, "cap_flagged", "The exercise"),
-              (checks.check_cofi_cost, "somebody_elses_name", "This exercise")]
+UNANSWERED = [
+    (checks.check_predict, "predict", "Exercise 1"),
+    (checks.check_user_cost, "user_cost", "Exercise 2"),
+    (checks.check_cofi_cost, "my_cofi_cost_loop", "Exercise 1"),
+    (checks.check_cofi_cost, "my_cofi_cost", "Exercise 2"),
+    (checks.check_cofi_gradients, "my_cofi_gradients", "Exercise 1"),
+    (checks.check_gradient_descent_step, "my_gradient_descent_step", "Exercise 2"),
+    (checks.check_sigmoid, "my_sigmoid", "Exercise 1"),
+    (checks.check_binary_cost, "my_binary_cost", "Exercise 2"),
+    (checks.check_normalize_ratings, "my_normalize_ratings", "Exercise 1"),
+    (checks.check_fit_new_user, "my_fit_new_user", "Exercise 2"),
+    (checks.check_shrunk_movie_means, "shrunk_movie_means", "Exercise 3"),
+    (checks.check_training_loop, "my_train", "Exercise 2"),
+    (checks.check_genre_average, "genre_average", "Exercise 1"),
+    (checks.check_nearest_movies, "nearest_movies", "Exercise 3"),
+    (checks.check_combine_candidates, "my_combine", "Exercise 1"),
+    (checks.check_rank_candidates, "my_rank", "Exercise 2"),
+    (checks.check_related, "related", "Exercise 1"),
+    (checks.check_same_genres_mean, "same_genres_mean", "Exercise 2"),
+    (checks.check_cap_flagged, "cap_flagged", "The exercise"),
+    (checks.check_cofi_cost, "somebody_elses_name", "This exercise"),
+]
 
 
 @pytest.mark.parametrize("check, name, exercise", UNANSWERED, ids=[u[1] for u in UNANSWERED])
 def test_an_unanswered_exercise_is_told_so(check, name, exercise):
     # What `python tools/notebooks.py student` leaves in the solution cell.
-    fn = notebook(f"def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")[name]
-    with pytest.raises(CheckFailed, match=rf"^\w+: {exercise} is not answered yet: replace "
-                                          rf"`raise NotImplementedError\(\)` in {name} with your code"):
+    fn = notebook(f"def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")[
+        name
+    ]
+    with pytest.raises(
+        CheckFailed,
+        match=rf"^\w+: {exercise} is not answered yet: replace "
+        rf"`raise NotImplementedError\(\)` in {name} with your code",
+    ):
         check(fn)
 
 
@@ -138,7 +190,7 @@ def test_yours_or_uses_the_answer_once_it_is_written(capsys):
     assert capsys.readouterr().out.count("my_cost is not answered yet") == 1, "said once"
 
 
-# ----------------------------------------------------------------------------- chained (notebook 03)
+# ---------------------------------------------------------------------------- chained (notebook 03)
 CHAIN = """
 def my_cofi_gradients(X, W, b, Y, R, lambda_):
     E = (X @ W.T + b - Y) * R
@@ -157,7 +209,10 @@ def test_a_step_built_on_wrong_gradients_costs_once(capsys):
     checks.check_gradient_descent_step(ns["my_gradient_descent_step"])
     out = capsys.readouterr().out
     assert out.startswith("✓ gradient_descent_step: all 4 checks passed\n")
-    assert "Your step is right for the package's gradients, put in place of your my_cofi_gradients" in out
+    assert (
+        "Your step is right for the package's gradients, put in place of your my_cofi_gradients"
+        in out
+    )
     assert "fix them there" in out
 
 

@@ -53,16 +53,22 @@ def test_cofi_cost_accepts_loop_and_vectorized_references(reference, passes):
     passes(checks.check_cofi_cost, reference, "cofi_cost")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (cost_no_half, r"exactly twice the expected value: did you drop the 1/2\?"),
-    (cost_unmasked, r"you summed over unrated entries: multiply the error matrix by R"),
-    (cost_unregularized, r"the regularization term is missing"),
-    (cost_only_W, r"only W is regularized"),
-    (cost_regularizes_b, r"you regularized b"),
-    (cost_full_lambda, r"uses λ where the formula has λ/2"),
-    (cost_array, r"should be a single number, but your function returned an array of shape \(5, 4\)"),
-    (cost_mean, r"you averaged instead of summing"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (cost_no_half, r"exactly twice the expected value: did you drop the 1/2\?"),
+        (cost_unmasked, r"you summed over unrated entries: multiply the error matrix by R"),
+        (cost_unregularized, r"the regularization term is missing"),
+        (cost_only_W, r"only W is regularized"),
+        (cost_regularizes_b, r"you regularized b"),
+        (cost_full_lambda, r"uses λ where the formula has λ/2"),
+        (
+            cost_array,
+            r"should be a single number, but your function returned an array of shape \(5, 4\)",
+        ),
+        (cost_mean, r"you averaged instead of summing"),
+    ],
+)
 def test_cofi_cost_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_cofi_cost(wrong)
@@ -73,7 +79,9 @@ def test_cofi_cost_message_shows_the_toy_numbers():
     # Alice 0.25 + 0 + 0.25 + 0 = 0.5; Bob 0.25 + 0.95² + 0.25 + 0 = 1.4025; Carol 0 + 0 + 0 + 0.25;
     # Dave 0 + 0.05² + 1 = 1.0025; sum 3.155, halved 1.5775. Regularization (1/2)(ΣW² + ΣX²) =
     # (100 + 4.6102) / 2 = 52.3051. J = 53.8826; dropping the 1/2 gives 107.765.
-    with pytest.raises(AssertionError, match=r"(?s)toy table.*expected: 53\.8826\n  got:      107\.765"):
+    with pytest.raises(
+        AssertionError, match=r"(?s)toy table.*expected: 53\.8826\n  got:      107\.765"
+    ):
         checks.check_cofi_cost(cost_no_half)
 
 
@@ -84,5 +92,7 @@ def cost_mask_before_b(X, W, b, Y, R, lambda_):
 
 def test_cofi_cost_with_the_mask_before_b_is_told_although_the_lecture_table_passes():
     # b = 0 on the lecture's table, so the toy case passes; the three random cases have b != 0.
-    with pytest.raises(AssertionError, match=r"3 of 4 checks failed.*\n  R multiplies X @ W\.T before b is added"):
+    with pytest.raises(
+        AssertionError, match=r"3 of 4 checks failed.*\n  R multiplies X @ W\.T before b is added"
+    ):
         checks.check_cofi_cost(cost_mask_before_b)

@@ -51,15 +51,21 @@ def test_cofi_gradients_accepts_the_references(reference, passes):
     passes(checks.check_cofi_gradients, reference, "cofi_gradients")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (grads_transposed_dW, r"dW has shape \(n_features, n_users\) = \(2, 4\) but should be "
-                          r"\(n_users, n_features\) = \(4, 2\): did you transpose\?"),
-    (grads_wrong_order, r"wrong order: return dX, dW, db; yours look like \(dW, dX, db\)"),
-    (grads_unregularized, r"regularization term is missing from dX and dW"),
-    (grads_dW_unregularized_only, r"regularization term is missing from dW:"),
-    (grads_unmasked, r"unrated entries are not masked in dX and dW and db"),
-    (grads_regularize_b, r"db has a regularization term"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (
+            grads_transposed_dW,
+            r"dW has shape \(n_features, n_users\) = \(2, 4\) but should be "
+            r"\(n_users, n_features\) = \(4, 2\): did you transpose\?",
+        ),
+        (grads_wrong_order, r"wrong order: return dX, dW, db; yours look like \(dW, dX, db\)"),
+        (grads_unregularized, r"regularization term is missing from dX and dW"),
+        (grads_dW_unregularized_only, r"regularization term is missing from dW:"),
+        (grads_unmasked, r"unrated entries are not masked in dX and dW and db"),
+        (grads_regularize_b, r"db has a regularization term"),
+    ],
+)
 def test_cofi_gradients_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_cofi_gradients(wrong)
@@ -95,12 +101,15 @@ def test_gradient_descent_step_accepts_the_reference(passes):
     passes(checks.check_gradient_descent_step, step, "gradient_descent_step")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (step_uphill, r"you moved uphill"),
-    (step_no_alpha, r"the learning rate is missing"),
-    (step_regularizes_b, r"b was updated with a regularization term"),
-    (step_forgets_X, r"X did not change"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (step_uphill, r"you moved uphill"),
+        (step_no_alpha, r"the learning rate is missing"),
+        (step_regularizes_b, r"b was updated with a regularization term"),
+        (step_forgets_X, r"X did not change"),
+    ],
+)
 def test_gradient_descent_step_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_gradient_descent_step(wrong)
@@ -114,7 +123,11 @@ def grads_half_kept(X, W, b, Y, R, lambda_):
 
 def grads_half_everywhere(X, W, b, Y, R, lambda_):
     E = (X @ W.T + b - Y) * R
-    return 0.5 * (E @ W + lambda_ * X), 0.5 * (E.T @ X + lambda_ * W), 0.5 * E.sum(axis=0, keepdims=True)
+    return (
+        0.5 * (E @ W + lambda_ * X),
+        0.5 * (E.T @ X + lambda_ * W),
+        0.5 * E.sum(axis=0, keepdims=True),
+    )
 
 
 def step_sequential(X, W, b, Y, R, lambda_, alpha):  # the update the prose warns about
@@ -123,11 +136,22 @@ def step_sequential(X, W, b, Y, R, lambda_, alpha):  # the update the prose warn
     return X, W, b - alpha * grads(X, W, b, Y, R, lambda_)[2]
 
 
-@pytest.mark.parametrize("wrong, check, pattern", [
-    (grads_half_kept, checks.check_cofi_gradients, r"kept the ½ of J: the 2 from differentiating"),
-    (grads_half_everywhere, checks.check_cofi_gradients, r"kept the ½ of J on every term"),
-    (step_sequential, checks.check_gradient_descent_step, r"you updated one parameter before taking the next"),
-])
+@pytest.mark.parametrize(
+    "wrong, check, pattern",
+    [
+        (
+            grads_half_kept,
+            checks.check_cofi_gradients,
+            r"kept the ½ of J: the 2 from differentiating",
+        ),
+        (grads_half_everywhere, checks.check_cofi_gradients, r"kept the ½ of J on every term"),
+        (
+            step_sequential,
+            checks.check_gradient_descent_step,
+            r"you updated one parameter before taking the next",
+        ),
+    ],
+)
 def test_gradients_and_step_name_the_gaps_found_in_class(wrong, check, pattern):
     with pytest.raises(AssertionError, match=pattern):
         check(wrong)

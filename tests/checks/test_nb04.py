@@ -20,19 +20,26 @@ def test_sigmoid_accepts_the_reference_and_the_textbook_form(passes):
         passes(checks.check_sigmoid, lambda z: 1 / (1 + np.exp(-z)), "sigmoid")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (lambda z: 1 / (1 + np.exp(z)), r"the sign of z is flipped"),
-    (lambda z: np.exp(z) / (1 + np.exp(z)), r"NaN or inf, .*np\.exp overflows"),
-    (lambda z: 1 / 1 + np.exp(-z), r"missing parentheses"),
-    (lambda z: np.sum(1 / (1 + np.exp(-np.clip(z, -500, 500)))), r"same shape as z, \(13,\)"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (lambda z: 1 / (1 + np.exp(z)), r"the sign of z is flipped"),
+        (lambda z: np.exp(z) / (1 + np.exp(z)), r"NaN or inf, .*np\.exp overflows"),
+        (lambda z: 1 / 1 + np.exp(-z), r"missing parentheses"),
+        (lambda z: np.sum(1 / (1 + np.exp(-np.clip(z, -500, 500)))), r"same shape as z, \(13,\)"),
+    ],
+)
 def test_sigmoid_names_the_mistake(wrong, pattern):
     with np.errstate(all="ignore"), pytest.raises(AssertionError, match=pattern):
         checks.check_sigmoid(wrong)
 
 
 def test_sigmoid_with_math_exp_gets_a_hint():
-    with pytest.raises(AssertionError, match=r"raised TypeError.*\n  in your code, line \d+: .*math\.exp.*\n.*\n  Hint: an array was used .*math\.exp .* use np\.exp"):
+    with pytest.raises(
+        AssertionError,
+        match=r"raised TypeError.*\n  in your code, line \d+: .*math\.exp.*\n.*\n"
+        r"  Hint: an array was used .*math\.exp .* use np\.exp",
+    ):
         checks.check_sigmoid(lambda z: 1 / (1 + math.exp(-z)))
 
 
@@ -80,15 +87,18 @@ def test_binary_cost_accepts_the_references(reference, passes):
     passes(checks.check_binary_cost, reference, "binary_cost")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (bce_naive, r"for logits as large as \|z\| = \d+: g\(z\) rounds to exactly 0 or 1"),
-    (bce_clipped, r"correct for moderate logits but not when \|z\| reaches \d+"),
-    (bce_squared, r"this is the squared-error cost"),
-    (bce_unmasked, r"never shown \(R = 0\): multiply the loss by R"),
-    (bce_unregularized, r"the regularization term is missing"),
-    (bce_swapped, r"the labels are swapped"),
-    (bce_mean, r"you averaged instead of summing"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (bce_naive, r"for logits as large as \|z\| = \d+: g\(z\) rounds to exactly 0 or 1"),
+        (bce_clipped, r"correct for moderate logits but not when \|z\| reaches \d+"),
+        (bce_squared, r"this is the squared-error cost"),
+        (bce_unmasked, r"never shown \(R = 0\): multiply the loss by R"),
+        (bce_unregularized, r"the regularization term is missing"),
+        (bce_swapped, r"the labels are swapped"),
+        (bce_mean, r"you averaged instead of summing"),
+    ],
+)
 def test_binary_cost_names_the_mistake(wrong, pattern):
     with np.errstate(all="ignore"), pytest.raises(AssertionError, match=pattern):
         checks.check_binary_cost(wrong)

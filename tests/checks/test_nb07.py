@@ -37,20 +37,32 @@ def test_related_accepts_the_solution(passes):
     passes(checks.check_related, related, "related", n=3)
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    # The issue: farthest first was told "ranked by dot product", k - 1 was told "the first k only".
-    (related_farthest_first, r"farthest first: sort by increasing distance"),
-    (related_k_minus_1, r"you returned k - 1 = 9 movies: after leaving movie 0 out, take the first k"),
-    (related_by_dot, r"you ranked by the largest dot product x\(k\) · x\(i\)"),
-    (lambda X, i, k: np.argsort(np.sum((X - X[i]) ** 2, axis=1))[:k], r"movie 0 is in its own list"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        # The issue: farthest first was told "ranked by dot product",
+        # k - 1 was told "the first k only".
+        (related_farthest_first, r"farthest first: sort by increasing distance"),
+        (
+            related_k_minus_1,
+            r"you returned k - 1 = 9 movies: after leaving movie 0 out, take the first k",
+        ),
+        (related_by_dot, r"you ranked by the largest dot product x\(k\) · x\(i\)"),
+        (
+            lambda X, i, k: np.argsort(np.sum((X - X[i]) ** 2, axis=1))[:k],
+            r"movie 0 is in its own list",
+        ),
+    ],
+)
 def test_related_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_related(wrong)
 
 
 # ----------------------------------------------------------------------------- same_genres_mean
-def same_genres_mean(genres, values, known, *, fallback="known", only_known=True, group=True, split=False):
+def same_genres_mean(
+    genres, values, known, *, fallback="known", only_known=True, group=True, split=False
+):
     """Notebook 07's solution, with knobs for the wrong versions below."""
     sums, n = {}, {}
     for g, v, ok in zip(genres, values, known, strict=True):
@@ -59,7 +71,9 @@ def same_genres_mean(genres, values, known, *, fallback="known", only_known=True
                 sums[key] = sums.get(key, 0.0) + v
                 n[key] = n.get(key, 0) + 1
     values, known = np.asarray(values), np.asarray(known)
-    fall = {"known": values[known].mean(), "all": values.mean(), "zero": 0.0, "nan": np.nan}[fallback]
+    fall = {"known": values[known].mean(), "all": values.mean(), "zero": 0.0, "nan": np.nan}[
+        fallback
+    ]
     out = []
     for g in genres:
         keys = [k for k in ((g.split("|") if split else [g]) if group else ["all"]) if k in n]
@@ -71,17 +85,23 @@ def test_same_genres_mean_accepts_the_solution(passes):
     passes(checks.check_same_genres_mean, same_genres_mean, "same_genres_mean", n=3)
 
 
-@pytest.mark.parametrize("knobs, pattern", [
-    # The issue: a fallback over all movies passed (the notebook's known and overall means are
-    # both 3). With the unknown movies rated 5: known (4 + 2 + 3) / 3 = 3, all 19 / 5 = 3.8.
-    ({"fallback": "all"}, r"the fallback is the mean over the known movies only \(3\); yours is the mean "
-                          r"over every movie \(3\.8\)"),
-    ({"fallback": "nan"}, r"NaN: a genre string that no known movie has needs the fallback"),
-    ({"fallback": "zero"}, r"got 0: give it the mean of the known values"),
-    ({"only_known": False}, r"you used the values of movies that are not known"),
-    ({"group": False}, r"every movie got the overall mean"),
-    ({"split": True}, r"you split the genre strings into genres"),
-])
+@pytest.mark.parametrize(
+    "knobs, pattern",
+    [
+        # The issue: a fallback over all movies passed (the notebook's known and overall means are
+        # both 3). With the unknown movies rated 5: known (4 + 2 + 3) / 3 = 3, all 19 / 5 = 3.8.
+        (
+            {"fallback": "all"},
+            r"the fallback is the mean over the known movies only \(3\); yours is the mean "
+            r"over every movie \(3\.8\)",
+        ),
+        ({"fallback": "nan"}, r"NaN: a genre string that no known movie has needs the fallback"),
+        ({"fallback": "zero"}, r"got 0: give it the mean of the known values"),
+        ({"only_known": False}, r"you used the values of movies that are not known"),
+        ({"group": False}, r"every movie got the overall mean"),
+        ({"split": True}, r"you split the genre strings into genres"),
+    ],
+)
 def test_same_genres_mean_names_the_mistake(knobs, pattern):
     def wrong(genres, values, known):
         return same_genres_mean(genres, values, known, **knobs)

@@ -11,7 +11,7 @@ from recsys_utils import checks
 from recsys_utils.checks.engine import CheckFailed
 
 
-# ----------------------------------------------------------------------------- combine_candidates (09)
+# -------------------------------------------------------------------------- combine_candidates (09)
 def combine(lists, exclude):  # notebook 09's solution
     skip, kept, out = {int(i) for i in exclude}, set(), []
     for items in lists:
@@ -56,13 +56,16 @@ def test_combine_candidates_accepts_the_references(passes):
         passes(checks.check_combine_candidates, fn, "combine_candidates")
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (combine_keeps_duplicates, r"the result has duplicates"),
-    (combine_keeps_watched, r"movies already watched \(in exclude\) are still there"),
-    (combine_sorted, r"sorted by movie index"),
-    (combine_resets_in_loop, r"only the last list's movies are there"),
-    (combine_set_order, r"the right movies in the wrong order|sorted by movie index"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (combine_keeps_duplicates, r"the result has duplicates"),
+        (combine_keeps_watched, r"movies already watched \(in exclude\) are still there"),
+        (combine_sorted, r"sorted by movie index"),
+        (combine_resets_in_loop, r"only the last list's movies are there"),
+        (combine_set_order, r"the right movies in the wrong order|sorted by movie index"),
+    ],
+)
 def test_combine_candidates_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_combine_candidates(wrong)
@@ -74,15 +77,30 @@ def rank(vu, VM, candidates, k=10):  # notebook 09's solution
     return candidates[np.argsort(-(VM[candidates] @ vu), kind="stable")[:k]]
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    # notebook 09's example: candidates [4, 2, 1, 3] score -1, 0.6, 0, 0.8; positions [3, 1, 2]
-    (lambda vu, VM, c, k: np.argsort(-(VM[c] @ vu))[:k], r"you returned positions in the candidate list"),
-    (lambda vu, VM, c, k: c[np.argsort(VM[c] @ vu)[:k]], r"worst first"),
-    (lambda vu, VM, c, k: np.argsort(-(VM @ vu))[:k], r"you ranked every movie of VM, not just the candidates"),
-    (lambda vu, VM, c, k: c[np.argsort(-(VM[c] @ vu))], r"return only the k = 3 best candidates"),
-    (lambda vu, VM, c, k: np.sort(-(VM[c] @ vu))[:k] * -1, r"return movie indices, not scores"),
-    (lambda vu, VM, c, k: np.sort(rank(vu, VM, c, k)), r"the right movies in the wrong order: best first"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        # notebook 09's example: candidates [4, 2, 1, 3] score -1, 0.6, 0, 0.8; positions [3, 1, 2]
+        (
+            lambda vu, VM, c, k: np.argsort(-(VM[c] @ vu))[:k],
+            r"you returned positions in the candidate list",
+        ),
+        (lambda vu, VM, c, k: c[np.argsort(VM[c] @ vu)[:k]], r"worst first"),
+        (
+            lambda vu, VM, c, k: np.argsort(-(VM @ vu))[:k],
+            r"you ranked every movie of VM, not just the candidates",
+        ),
+        (
+            lambda vu, VM, c, k: c[np.argsort(-(VM[c] @ vu))],
+            r"return only the k = 3 best candidates",
+        ),
+        (lambda vu, VM, c, k: np.sort(-(VM[c] @ vu))[:k] * -1, r"return movie indices, not scores"),
+        (
+            lambda vu, VM, c, k: np.sort(rank(vu, VM, c, k)),
+            r"the right movies in the wrong order: best first",
+        ),
+    ],
+)
 def test_rank_candidates_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_rank_candidates(wrong)
@@ -98,11 +116,14 @@ def test_rank_candidates_accepts_the_references(passes):
 def test_rank_candidates_message_shows_notebook_09s_example():
     # Candidates [4, 2, 1, 3] score -1, 0.6, 0, 0.8 against vu = [1, 0]: best first [3, 2, 1];
     # worst first [4, 1, 2].
-    with pytest.raises(AssertionError, match=r"(?s)notebook 09's 5 movies.*expected: \[3, 2, 1\].*got:      \[4, 1, 2\]"):
+    with pytest.raises(
+        AssertionError,
+        match=r"(?s)notebook 09's 5 movies.*expected: \[3, 2, 1\].*got:      \[4, 1, 2\]",
+    ):
         checks.check_rank_candidates(lambda vu, VM, c, k: c[np.argsort(VM[c] @ vu)[:k]])
 
 
-# ----------------------------------------------------------------------------- in-batch softmax loss (09)
+# ----------------------------------------------------------------------- in-batch softmax loss (09)
 def softmax_loss(vu, vm, log_q, temperature):  # notebook 09's solution
     logits = vu @ vm.T / temperature - log_q[None, :]
     top = logits.max(axis=1, keepdims=True)
@@ -121,18 +142,36 @@ def test_in_batch_softmax_loss_accepts_the_references(passes):
         passes(checks.check_in_batch_softmax_loss, fn, "in_batch_softmax_loss", n=5)
 
 
-@pytest.mark.parametrize("wrong, pattern", [
-    (lambda vu, vm, q, t: softmax_loss(vu, vm, q, 1.0), r"the temperature is missing"),
-    (lambda vu, vm, q, t: softmax_loss(vu, vm, -q, t), r"log q is added"),
-    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[:, None]) - np.diag(vu @ vm.T / t - q[:, None]))),
-     r"the logQ correction has no effect.*subtracting it from each row"),
-    (lambda vu, vm, q, t: softmax_loss(vu, vm, np.zeros_like(q), t), r"the logQ correction has no effect"),
-    (lambda vu, vm, q, t: softmax_loss(vu, vm, q, t) * len(vu), r"the sum over the batch"),
-    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[None, :]) - (vu @ vm.T / t - q[None, :])[:, 0])),
-     r"the positive of row a is column a"),
-    (lambda vu, vm, q, t: float(np.mean(_lse(vu @ vm.T / t - q[None, :]) - np.diag(vu @ vm.T / t - q[None, :]))),
-     r"inf or nan for large logits: subtract each row's maximum"),
-])
+@pytest.mark.parametrize(
+    "wrong, pattern",
+    [
+        (lambda vu, vm, q, t: softmax_loss(vu, vm, q, 1.0), r"the temperature is missing"),
+        (lambda vu, vm, q, t: softmax_loss(vu, vm, -q, t), r"log q is added"),
+        (
+            lambda vu, vm, q, t: float(
+                np.mean(_lse(vu @ vm.T / t - q[:, None]) - np.diag(vu @ vm.T / t - q[:, None]))
+            ),
+            r"the logQ correction has no effect.*subtracting it from each row",
+        ),
+        (
+            lambda vu, vm, q, t: softmax_loss(vu, vm, np.zeros_like(q), t),
+            r"the logQ correction has no effect",
+        ),
+        (lambda vu, vm, q, t: softmax_loss(vu, vm, q, t) * len(vu), r"the sum over the batch"),
+        (
+            lambda vu, vm, q, t: float(
+                np.mean(_lse(vu @ vm.T / t - q[None, :]) - (vu @ vm.T / t - q[None, :])[:, 0])
+            ),
+            r"the positive of row a is column a",
+        ),
+        (
+            lambda vu, vm, q, t: float(
+                np.mean(_lse(vu @ vm.T / t - q[None, :]) - np.diag(vu @ vm.T / t - q[None, :]))
+            ),
+            r"inf or nan for large logits: subtract each row's maximum",
+        ),
+    ],
+)
 def test_in_batch_softmax_loss_names_the_mistake(wrong, pattern):
     with np.errstate(all="ignore"), pytest.raises(AssertionError, match=pattern):
         checks.check_in_batch_softmax_loss(wrong)
@@ -149,24 +188,32 @@ def test_in_batch_softmax_loss_names_every_mistake_of_its_data():
         assert mistake.message in str(info.value)
 
 
-# ----------------------------------------------------------------------------- not answered, delegated (09)
+# --------------------------------------------------------------------- not answered, delegated (09)
 def notebook(code: str) -> dict:
-    """Run ``code`` as notebook 09's cells would, in a fresh namespace, and return that namespace."""
+    """Run ``code`` as notebook 09's cells would, in a fresh namespace; return that namespace."""
     namespace = {}
     exec("import numpy as np\nimport recsys_utils as ru\n" + code, namespace)  # noqa: S102 (the test's own code)
     return namespace
 
 
-@pytest.mark.parametrize("check, name, exercise", [
-    (checks.check_combine_candidates, "my_combine", "Exercise 1"),
-    (checks.check_rank_candidates, "my_rank", "Exercise 2"),
-    (checks.check_in_batch_softmax_loss, "my_softmax_loss", "Exercise 3"),
-])
+@pytest.mark.parametrize(
+    "check, name, exercise",
+    [
+        (checks.check_combine_candidates, "my_combine", "Exercise 1"),
+        (checks.check_rank_candidates, "my_rank", "Exercise 2"),
+        (checks.check_in_batch_softmax_loss, "my_softmax_loss", "Exercise 3"),
+    ],
+)
 def test_an_unanswered_exercise_of_09_is_told_so(check, name, exercise):
     # What `python tools/notebooks.py student` leaves in notebook 09's solution cells.
-    fn = notebook(f"def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")[name]
-    with pytest.raises(CheckFailed, match=rf"^\w+: {exercise} is not answered yet: replace "
-                                          rf"`raise NotImplementedError\(\)` in {name} with your code"):
+    fn = notebook(f"def {name}(*args):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")[
+        name
+    ]
+    with pytest.raises(
+        CheckFailed,
+        match=rf"^\w+: {exercise} is not answered yet: replace "
+        rf"`raise NotImplementedError\(\)` in {name} with your code",
+    ):
         check(fn)
 
 
@@ -176,41 +223,79 @@ def imported(module: str, name: str, call: str) -> str:
 
 
 # check, the notebook's function, its delegating body, the package name it borrows, "Exercise N"
-DELEGATES = [(checks.check_combine_candidates, "my_combine", body, borrowed, "Exercise 1") for body, borrowed in (
-    ("return ru.candidates.combine_candidates(*a)", "combine_candidates"),
-    ("return ru.candidates.combine_candidates_loop(*a)", "combine_candidates_loop"),
-    (imported("candidates", "combine_candidates", "combine_candidates(*a)"), "combine_candidates"),
-)] + [(checks.check_rank_candidates, "my_rank", body, borrowed, "Exercise 2") for body, borrowed in (
-    ("return ru.candidates.rank_candidates(*a)", "rank_candidates"),
-    (imported("candidates", "rank_candidates", "rank_candidates(*a)"), "rank_candidates"),
-)] + [(checks.check_in_batch_softmax_loss, "my_softmax_loss", body, borrowed, "Exercise 3") for body, borrowed in (
-    ("return ru.engagement.in_batch_softmax_loss_loop(*a)", "in_batch_softmax_loss_loop"),
-    (imported("engagement", "in_batch_softmax_loss_loop", "in_batch_softmax_loss_loop(*a)"),
-     "in_batch_softmax_loss_loop"),
-    ("return float(ru.engagement.in_batch_softmax_loss(*a))", "in_batch_softmax_loss"),  # the TensorFlow loss
-    (imported("engagement", "in_batch_softmax_loss", "float(in_batch_softmax_loss(*a))"), "in_batch_softmax_loss"),
-)]
+DELEGATES = (
+    [
+        (checks.check_combine_candidates, "my_combine", body, borrowed, "Exercise 1")
+        for body, borrowed in (
+            ("return ru.candidates.combine_candidates(*a)", "combine_candidates"),
+            ("return ru.candidates.combine_candidates_loop(*a)", "combine_candidates_loop"),
+            (
+                imported("candidates", "combine_candidates", "combine_candidates(*a)"),
+                "combine_candidates",
+            ),
+        )
+    ]
+    + [
+        (checks.check_rank_candidates, "my_rank", body, borrowed, "Exercise 2")
+        for body, borrowed in (
+            ("return ru.candidates.rank_candidates(*a)", "rank_candidates"),
+            (imported("candidates", "rank_candidates", "rank_candidates(*a)"), "rank_candidates"),
+        )
+    ]
+    + [
+        (checks.check_in_batch_softmax_loss, "my_softmax_loss", body, borrowed, "Exercise 3")
+        for body, borrowed in (
+            ("return ru.engagement.in_batch_softmax_loss_loop(*a)", "in_batch_softmax_loss_loop"),
+            (
+                imported(
+                    "engagement", "in_batch_softmax_loss_loop", "in_batch_softmax_loss_loop(*a)"
+                ),
+                "in_batch_softmax_loss_loop",
+            ),
+            (
+                "return float(ru.engagement.in_batch_softmax_loss(*a))",
+                "in_batch_softmax_loss",
+            ),  # the TensorFlow loss
+            (
+                imported("engagement", "in_batch_softmax_loss", "float(in_batch_softmax_loss(*a))"),
+                "in_batch_softmax_loss",
+            ),
+        )
+    ]
+)
 
 
-@pytest.mark.parametrize("check, name, body, borrowed, exercise", DELEGATES,
-                         ids=[f"{d[1]}-{d[3]}-{k}" for k, d in enumerate(DELEGATES)])
+@pytest.mark.parametrize(
+    "check, name, body, borrowed, exercise",
+    DELEGATES,
+    ids=[f"{d[1]}-{d[3]}-{k}" for k, d in enumerate(DELEGATES)],
+)
 def test_an_answer_that_calls_the_package_fails_in_09(check, name, body, borrowed, exercise):
     fn = notebook(f"def {name}(*a):\n    {body}\n")[name]
-    with pytest.raises(CheckFailed, match=rf"calls the package's own answer: write this yourself — the check "
-                                          rf"cannot use `ru\.{borrowed}`\. {exercise} asks you"):
+    with pytest.raises(
+        CheckFailed,
+        match=rf"calls the package's own answer: write this yourself — the check "
+        rf"cannot use `ru\.{borrowed}`\. {exercise} asks you",
+    ):
         check(fn)
 
 
 def test_a_name_the_old_setup_cell_imported_is_unavailable_during_the_check():
     # Notebook 09's setup cell used to import the references; a hand-out edited to import them again
     # still cannot hand them in, and the notebook's name works again after the check.
-    ns = notebook("from recsys_utils.engagement import in_batch_softmax_loss_loop\n"
-                  "def my_softmax_loss(vu, vm, log_q, temperature):\n"
-                  "    return in_batch_softmax_loss_loop(vu, vm, log_q, temperature)\n")
-    with pytest.raises(CheckFailed, match=r"cannot use `ru\.in_batch_softmax_loss_loop`\. Exercise 3 asks you"):
+    ns = notebook(
+        "from recsys_utils.engagement import in_batch_softmax_loss_loop\n"
+        "def my_softmax_loss(vu, vm, log_q, temperature):\n"
+        "    return in_batch_softmax_loss_loop(vu, vm, log_q, temperature)\n"
+    )
+    with pytest.raises(
+        CheckFailed, match=r"cannot use `ru\.in_batch_softmax_loss_loop`\. Exercise 3 asks you"
+    ):
         checks.check_in_batch_softmax_loss(ns["my_softmax_loss"])
     # vu = vm = I (2 x 2), no correction, tau = 1: log(1 + 1/e) = 0.3133, as in the notebook
-    assert ns["in_batch_softmax_loss_loop"](np.eye(2), np.eye(2)) == pytest.approx(np.log1p(np.exp(-1)))
+    assert ns["in_batch_softmax_loss_loop"](np.eye(2), np.eye(2)) == pytest.approx(
+        np.log1p(np.exp(-1))
+    )
 
 
 def test_passing_the_package_loss_itself_fails():

@@ -22,15 +22,25 @@ keras = pytest.importorskip("keras")
 
 
 def _cost(X, W, b, item_idx, user_idx, y, lambda_):
-    pred = tf.reduce_sum(tf.gather(X, item_idx) * tf.gather(W, user_idx), axis=1) + tf.gather(b[0], user_idx)
-    return 0.5 * tf.reduce_sum((pred - y) ** 2) + lambda_ / 2 * (tf.reduce_sum(X**2) + tf.reduce_sum(W**2))
+    pred = tf.reduce_sum(tf.gather(X, item_idx) * tf.gather(W, user_idx), axis=1) + tf.gather(
+        b[0], user_idx
+    )
+    return 0.5 * tf.reduce_sum((pred - y) ** 2) + lambda_ / 2 * (
+        tf.reduce_sum(X**2) + tf.reduce_sum(W**2)
+    )
 
 
-def learner_loop(X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iterations, *, mistake=None):
+def learner_loop(
+    X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iterations, *, mistake=None
+):
     X, W, b = tf.Variable(X0), tf.Variable(W0), tf.Variable(b0)
     if mistake == "constants":
         X, W, b = tf.constant(X0), tf.constant(W0), tf.constant(b0)
-    optimizer = keras.optimizers.Adam() if mistake == "default lr" else keras.optimizers.Adam(learning_rate=learning_rate)
+    optimizer = (
+        keras.optimizers.Adam()
+        if mistake == "default lr"
+        else keras.optimizers.Adam(learning_rate=learning_rate)
+    )
     lam = 0.0 if mistake == "no regularization" else lambda_
     history = []
     for _ in range(iterations):
@@ -45,9 +55,12 @@ def learner_loop(X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iter
             grads = tape.gradient(cost, [W, X, b])
         else:
             grads = tape.gradient(cost, variables)
-        pairs = zip(variables, grads) if mistake == "swapped" else zip(grads, variables)
+        if mistake == "swapped":
+            pairs = zip(variables, grads, strict=True)
+        else:
+            pairs = zip(grads, variables, strict=True)
         if mistake == "sgd":
-            for g, v in zip(grads, variables):
+            for g, v in zip(grads, variables, strict=True):
                 v.assign_sub(learning_rate * g)
         else:
             optimizer.apply_gradients(pairs)
@@ -60,6 +73,7 @@ def learner_loop(X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iter
 def with_mistake(mistake):
     def loop(*args):
         return learner_loop(*args, mistake=mistake)
+
     return loop
 
 
@@ -67,8 +81,19 @@ def test_reference_is_keras_adam():
     # The check's NumPy loop and the package's compiled TensorFlow loop, from the same start.
     Y, R, _, _ = load_toy_ratings()
     item_idx, user_idx, y = observed_from_matrices(Y, R)
-    model = train_cofi_observed(item_idx, user_idx, y, 5, 4, n_features=2, lambda_=1.0, learning_rate=0.1,
-                                iterations=40, seed=3, dtype="float64")
+    model = train_cofi_observed(
+        item_idx,
+        user_idx,
+        y,
+        5,
+        4,
+        n_features=2,
+        lambda_=1.0,
+        learning_rate=0.1,
+        iterations=40,
+        seed=3,
+        dtype="float64",
+    )
     X0, W0, b0 = init_params(5, 4, 2, seed=3)
     X, W, b, history = training_loop_reference(X0, W0, b0, item_idx, user_idx, y, 1.0, 0.1, 40)
     for got, want in ((X, model.X), (W, model.W), (b, model.b), (history, model.history)):
@@ -79,18 +104,21 @@ def test_a_correct_loop_passes(passes):
     passes(checks.check_training_loop, learner_loop, "training_loop", n=3)
 
 
-@pytest.mark.parametrize("mistake, message", [
-    ("no tape", r"compute the cost \*inside\* `with tf\.GradientTape\(\) as tape:`"),
-    ("constants", r"X, W, b are not tf\.Variables"),
-    ("swapped", r"gradient first, not zip\(\[X, W, b\], grads\)"),
-    ("other order", r"list the variables in the same order"),
-    ("b not in list", r"b never changed: ask the tape for the gradients of all three"),
-    ("no regularization", r"the regularization is missing"),
-    ("default lr", r"Keras' default 0\.001"),
-    ("optimizer in loop", r"create it once, before the loop"),
-    ("sgd", r"plain gradient descent"),
-    ("returned start", r"return the variables' values after the loop"),
-])
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        ("no tape", r"compute the cost \*inside\* `with tf\.GradientTape\(\) as tape:`"),
+        ("constants", r"X, W, b are not tf\.Variables"),
+        ("swapped", r"gradient first, not zip\(\[X, W, b\], grads\)"),
+        ("other order", r"list the variables in the same order"),
+        ("b not in list", r"b never changed: ask the tape for the gradients of all three"),
+        ("no regularization", r"the regularization is missing"),
+        ("default lr", r"Keras' default 0\.001"),
+        ("optimizer in loop", r"create it once, before the loop"),
+        ("sgd", r"plain gradient descent"),
+        ("returned start", r"return the variables' values after the loop"),
+    ],
+)
 def test_each_mistake_is_named(mistake, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_training_loop(with_mistake(mistake))
