@@ -22,7 +22,9 @@ import pytest
 REQUIRED = ("numpy", "pandas", "matplotlib", "ipywidgets", "nbval", "recsys_utils")
 
 # A stderr stream (or any text output) that carries a Python traceback or a crashed callback.
-TRACEBACK = re.compile(r"^(Traceback \(most recent call last\)|Error in callback .* \(for \w+\):)", re.M)
+TRACEBACK = re.compile(
+    r"^(Traceback \(most recent call last\)|Error in callback .* \(for \w+\):)", re.M
+)
 
 
 def missing_requirements(names=REQUIRED) -> list[str]:
@@ -37,7 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
             f"this Python ({sys.executable}) lacks {', '.join(missing)}, which the tests need.\n"
             "Run the suite with `make test` (it creates .venv with everything and runs "
             "`pytest --nbval-lax tests notebooks` in it), or use `.venv/bin/python -m pytest ...` "
-            "after `make setup`.")
+            "after `make setup`."
+        )
 
 
 def output_problems(outputs, *, expect_error: bool = False) -> list[str]:
@@ -55,7 +58,7 @@ def output_problems(outputs, *, expect_error: bool = False) -> list[str]:
             text = out.get("text", "")
             match = TRACEBACK.search(text)
             if match:
-                tail = [line for line in text[match.start():].splitlines() if line.strip()]
+                tail = [line for line in text[match.start() :].splitlines() if line.strip()]
                 problems.append("traceback on stderr:\n    " + "\n    ".join(tail[-6:]))
     return problems
 
@@ -71,6 +74,11 @@ def pytest_runtest_call(item: pytest.Item):
     if problems:
         from nbval.plugin import NbCellError  # nbval formats its own errors with the cell's source
 
-        outcome.force_exception(NbCellError(
-            item.cell_num, "Cell ran, but a learner would see a failure in its output",
-            item.cell.source, "\n".join(f"- {p}" for p in problems)))
+        outcome.force_exception(
+            NbCellError(
+                item.cell_num,
+                "Cell ran, but a learner would see a failure in its output",
+                item.cell.source,
+                "\n".join(f"- {p}" for p in problems),
+            )
+        )

@@ -32,14 +32,16 @@ __all__ = ["TrackedRun", "train_tracked", "TrainingExplorer"]
 
 
 def _as_triples(name: str, data: Any) -> tuple[Any, Any, Any]:
-    """Accept ``(item_idx, user_idx, y)`` or an object with those as attributes (``RatingTriples``)."""
+    """Accept ``(item_idx, user_idx, y)`` or an object with those as attributes
+    (``RatingTriples``)."""
     if all(hasattr(data, a) for a in ("item_idx", "user_idx", "ratings")):
         return data.item_idx, data.user_idx, data.ratings
     try:
         item_idx, user_idx, y = data
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be (item_idx, user_idx, y) or a RatingTriples, "
-                        f"got {type(data).__name__}") from None
+        raise TypeError(
+            f"{name} must be (item_idx, user_idx, y) or a RatingTriples, got {type(data).__name__}"
+        ) from None
     return item_idx, user_idx, y
 
 
@@ -74,7 +76,9 @@ class TrackedRun:
     seconds: float
     settings: dict = field(default_factory=dict)
 
-    def predict(self, item_idx: Any, user_idx: Any, *, cold_fallback: bool | None = None) -> np.ndarray:
+    def predict(
+        self, item_idx: Any, user_idx: Any, *, cold_fallback: bool | None = None
+    ) -> np.ndarray:
         """Predicted ratings for ``(item_idx, user_idx)`` pairs, shape ``(n_pairs,)``.
 
         Parameters
@@ -87,9 +91,12 @@ class TrackedRun:
 
         Notes
         -----
-        :math:`\\hat y^{(i,j)} = w^{(j)} \\cdot x^{(i)} + b^{(j)} (+ c^{(i)}) + \\text{baseline}(i, j)`.
+        :math:`\\hat y^{(i,j)} = w^{(j)} \\cdot x^{(i)} + b^{(j)} (+ c^{(i)})
+        + \\text{baseline}(i, j)`.
         """
-        fallback = self.settings.get("cold_fallback", True) if cold_fallback is None else cold_fallback
+        fallback = (
+            self.settings.get("cold_fallback", True) if cold_fallback is None else cold_fallback
+        )
         item_idx, user_idx = np.asarray(item_idx), np.asarray(user_idx)
         pred = self.model.predict_pairs(item_idx, user_idx)
         if fallback:
@@ -108,8 +115,15 @@ def _rmse(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def train_tracked(
-    train: Any, validation: Any, n_movies: int, n_users: int, *, baseline: Any,
-    track_every: int = 10, cold_fallback: bool = True, **train_kwargs: Any,
+    train: Any,
+    validation: Any,
+    n_movies: int,
+    n_users: int,
+    *,
+    baseline: Any,
+    track_every: int = 10,
+    cold_fallback: bool = True,
+    **train_kwargs: Any,
 ) -> TrackedRun:
     """Train on residuals from ``baseline`` and track train / validation RMSE.
 
@@ -143,13 +157,20 @@ def train_tracked(
     from .training import train_cofi_observed
 
     if not hasattr(baseline, "predict"):
-        raise TypeError(f"baseline must have a predict(item_idx, user_idx) method, got {type(baseline).__name__}")
+        raise TypeError(
+            "baseline must have a predict(item_idx, user_idx) method, "
+            f"got {type(baseline).__name__}"
+        )
     check_int("track_every", track_every)
     for reserved in ("callback", "callback_every"):
         if reserved in train_kwargs:
             raise TypeError(f"train_tracked sets {reserved} itself; do not pass it")
     tr = _check_triples(*_as_triples("train", train), n_movies, n_users)
-    va = None if validation is None else _check_triples(*_as_triples("validation", validation), n_movies, n_users)
+    va = (
+        None
+        if validation is None
+        else _check_triples(*_as_triples("validation", validation), n_movies, n_users)
+    )
     counts = np.bincount(tr[0], minlength=n_movies)
     off_tr = baseline.predict(tr[0], tr[1])
     off_va = None if va is None else baseline.predict(va[0], va[1])
@@ -166,12 +187,28 @@ def train_tracked(
             rm_va.append(_rmse(va[2], p + off_va))
 
     start = time.perf_counter()
-    model = train_cofi_observed(tr[0], tr[1], tr[2] - off_tr, n_movies, n_users, callback=callback,
-                                callback_every=track_every, **train_kwargs)
+    model = train_cofi_observed(
+        tr[0],
+        tr[1],
+        tr[2] - off_tr,
+        n_movies,
+        n_users,
+        callback=callback,
+        callback_every=track_every,
+        **train_kwargs,
+    )
     seconds = time.perf_counter() - start
     settings = dict(model.settings, track_every=track_every, cold_fallback=cold_fallback)
-    return TrackedRun(model, baseline, counts, np.asarray(its), np.asarray(rm_tr), np.asarray(rm_va),
-                      seconds, settings)
+    return TrackedRun(
+        model,
+        baseline,
+        counts,
+        np.asarray(its),
+        np.asarray(rm_tr),
+        np.asarray(rm_va),
+        seconds,
+        settings,
+    )
 
 
 class TrainingExplorer:
@@ -211,10 +248,23 @@ class TrainingExplorer:
         The whole panel (``display(explorer)`` shows it).
     """
 
-    def __init__(self, train: Any, validation: Any, n_movies: int, n_users: int, *, baseline: Any,
-                 learning_rate: float = 0.1, lambda_: float = 10.0, n_features: int = 10,
-                 iterations: int = 100, max_features: int = 100, max_iterations: int = 400,
-                 keep: int = 3, **train_kwargs: Any) -> None:
+    def __init__(
+        self,
+        train: Any,
+        validation: Any,
+        n_movies: int,
+        n_users: int,
+        *,
+        baseline: Any,
+        learning_rate: float = 0.1,
+        lambda_: float = 10.0,
+        n_features: int = 10,
+        iterations: int = 100,
+        max_features: int = 100,
+        max_iterations: int = 400,
+        keep: int = 3,
+        **train_kwargs: Any,
+    ) -> None:
         import ipywidgets as w
 
         self._data = (train, validation, n_movies, n_users)
@@ -226,36 +276,75 @@ class TrainingExplorer:
         # Every control holds exactly the value passed (see recsys_utils.widgets.exact_slider).
         check_int("max_features", max_features)
         check_int("max_iterations", max_iterations)
-        for arg, value, top in (("n_features", n_features, max_features), ("iterations", iterations, max_iterations)):
+        for arg, value, top in (
+            ("n_features", n_features, max_features),
+            ("iterations", iterations, max_iterations),
+        ):
             if check_int(arg, value) > top:
-                raise ValueError(f"{arg}={value} is above the slider's maximum max_{arg}={top}; "
-                                 f"raise max_{arg} or lower {arg}")
-        if isinstance(learning_rate, (int, float, np.integer, np.floating)) and not learning_rate > 0:
+                raise ValueError(
+                    f"{arg}={value} is above the slider's maximum max_{arg}={top}; "
+                    f"raise max_{arg} or lower {arg}"
+                )
+        if (
+            isinstance(learning_rate, (int, float, np.integer, np.floating))
+            and not learning_rate > 0
+        ):
             raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
-        self.learning_rate = exact_slider("learning rate α", learning_rate, nice_values(0.001, 1),
-                                          name="learning_rate", style=style, layout=layout)
-        self.lambda_ = exact_slider("λ", lambda_, nice_values(0.1, 100), name="lambda_",
-                                    style=style, layout=layout)
-        self.n_features = w.IntSlider(value=n_features, min=1, max=max_features, description="features n",
-                                      style=style, layout=layout)
-        self.iterations = w.IntSlider(value=iterations, min=1, max=max_iterations, step=1,
-                                      description="iterations", style=style, layout=layout)
+        self.learning_rate = exact_slider(
+            "learning rate α",
+            learning_rate,
+            nice_values(0.001, 1),
+            name="learning_rate",
+            style=style,
+            layout=layout,
+        )
+        self.lambda_ = exact_slider(
+            "λ", lambda_, nice_values(0.1, 100), name="lambda_", style=style, layout=layout
+        )
+        self.n_features = w.IntSlider(
+            value=n_features,
+            min=1,
+            max=max_features,
+            description="features n",
+            style=style,
+            layout=layout,
+        )
+        self.iterations = w.IntSlider(
+            value=iterations,
+            min=1,
+            max=max_iterations,
+            step=1,
+            description="iterations",
+            style=style,
+            layout=layout,
+        )
         self.button = w.Button(description="Train", button_style="primary", icon="play")
         self.button.on_click(self.on_train_clicked)
         self.status = w.HTML("Set the sliders and press <b>Train</b>.")
         self.output = w.Output()
         self.runs: list[TrackedRun] = []
         self.figure = None
-        self.widget = w.VBox([
-            w.HBox([w.VBox([self.learning_rate, self.lambda_]), w.VBox([self.n_features, self.iterations])]),
-            w.HBox([self.button, self.status]),
-            self.output,
-        ])
+        self.widget = w.VBox(
+            [
+                w.HBox(
+                    [
+                        w.VBox([self.learning_rate, self.lambda_]),
+                        w.VBox([self.n_features, self.iterations]),
+                    ]
+                ),
+                w.HBox([self.button, self.status]),
+                self.output,
+            ]
+        )
 
     def settings(self) -> dict:
         """The slider values as training arguments."""
-        return dict(learning_rate=float(self.learning_rate.value), lambda_=float(self.lambda_.value),
-                    n_features=int(self.n_features.value), iterations=int(self.iterations.value))
+        return dict(
+            learning_rate=float(self.learning_rate.value),
+            lambda_=float(self.lambda_.value),
+            n_features=int(self.n_features.value),
+            iterations=int(self.iterations.value),
+        )
 
     def on_train_clicked(self, _button: Any = None) -> None:
         """The button's callback: train with the current sliders and redraw."""
@@ -267,16 +356,25 @@ class TrainingExplorer:
         self.button.disabled = True
         self.status.value = "training…"
         try:
-            run = train_tracked(*self._data, baseline=self._baseline, **self._train_kwargs, **settings)
-        except FloatingPointError as exc:  # the learning rate was too large: say so, keep the old curves
+            run = train_tracked(
+                *self._data, baseline=self._baseline, **self._train_kwargs, **settings
+            )
+        except (
+            FloatingPointError
+        ) as exc:  # the learning rate was too large: say so, keep the old curves
             self.status.value = f"<span style='color:#b00'>diverged: {exc}</span>"
             return None
         finally:
             self.button.disabled = False
         self.runs.append(run)
-        val = f", validation RMSE <b>{run.final_validation_rmse:.4f}</b>" if run.validation_rmse.size else ""
-        self.status.value = (f"run {len(self.runs)}: {run.seconds:.1f} s, train RMSE "
-                             f"{run.train_rmse[-1]:.4f}{val}")
+        val = (
+            f", validation RMSE <b>{run.final_validation_rmse:.4f}</b>"
+            if run.validation_rmse.size
+            else ""
+        )
+        self.status.value = (
+            f"run {len(self.runs)}: {run.seconds:.1f} s, train RMSE {run.train_rmse[-1]:.4f}{val}"
+        )
         self.redraw()
         return run
 
@@ -293,14 +391,19 @@ class TrainingExplorer:
 
         fig = Figure(figsize=(11, 4.6), layout="constrained")  # tall enough for the cost axis label
         ax_cost, ax_rmse = fig.subplots(1, 2)
-        recent = self.runs[-self.keep:]
+        recent = self.runs[-self.keep :]
         if recent:
             plot_cost_curves(ax_cost, {self.label(r): r.model.history for r in recent})
             for k, run in enumerate(recent):
                 before = len(ax_rmse.get_lines())
-                plot_rmse_curves(ax_rmse, run.iterations, run.train_rmse,
-                                 run.validation_rmse if run.validation_rmse.size else None,
-                                 label=self.label(run), color=f"C{k}")
+                plot_rmse_curves(
+                    ax_rmse,
+                    run.iterations,
+                    run.train_rmse,
+                    run.validation_rmse if run.validation_rmse.size else None,
+                    label=self.label(run),
+                    color=f"C{k}",
+                )
                 if k < len(recent) - 1:  # older runs faded, the newest in full colour
                     for line in ax_rmse.get_lines()[before:]:
                         line.set_alpha(0.4)
@@ -309,7 +412,8 @@ class TrainingExplorer:
         return fig
 
     def _show(self, fig: Any) -> None:
-        """Show ``fig`` in ``output`` as a PNG (a pyplot-free Figure has no inline display of its own)."""
+        """Show ``fig`` in ``output`` as a PNG (a pyplot-free Figure has no inline display of
+        its own)."""
         import io
 
         from IPython.display import Image, display

@@ -16,7 +16,8 @@ This module imports ipywidgets and pandas; ``import recsys_utils`` does not impo
 from __future__ import annotations
 
 import html
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,9 @@ def nice_values(low: float, high: float) -> list[float]:
     return out
 
 
-def exact_slider(description: str, value: Any, grid: list[float], *, name: str, **kwargs: Any) -> Any:
+def exact_slider(
+    description: str, value: Any, grid: list[float], *, name: str, **kwargs: Any
+) -> Any:
     """A slider over ``grid`` plus ``value`` that shows and holds exactly ``value``.
 
     A ``FloatLogSlider`` can only stand on ``10 ** (min + k * step)``: given λ = 15 with
@@ -70,8 +73,13 @@ def exact_slider(description: str, value: Any, grid: list[float], *, name: str, 
     if not np.isfinite(v) or v < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     stops = sorted(set(float(g) for g in grid) | {v})
-    return widgets.SelectionSlider(options=[(f"{s:.6g}", s) for s in stops], value=v,
-                                   description=description, continuous_update=False, **kwargs)
+    return widgets.SelectionSlider(
+        options=[(f"{s:.6g}", s) for s in stops],
+        value=v,
+        description=description,
+        continuous_update=False,
+        **kwargs,
+    )
 
 
 class NewUserPanel:
@@ -114,16 +122,26 @@ class NewUserPanel:
     Notes
     -----
     On every change the panel solves
-    :math:`\\min_{w,b} \\frac12 \\sum_{i \\text{ rated}} (w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i))^2
-    + \\frac{\\lambda}{2}\\lVert w\\rVert^2` and ranks the unrated movies by
-    :math:`w \\cdot x^{(i)} + b + \\mu_i`.
+    :math:`\\min_{w,b} \\frac12 \\sum_{i \\text{ rated}}
+    (w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i))^2 + \\frac{\\lambda}{2}\\lVert w\\rVert^2`
+    and ranks the unrated movies by :math:`w \\cdot x^{(i)} + b + \\mu_i`.
     """
 
     SCALE = (0.5, 5.0, 0.5)  # MovieLens: half stars from 0.5 to 5
 
-    def __init__(self, model: Any, mu: Any, movies: Any, item_ids: Any, *,
-                 lambda_: float | None = None, n_ratings: Any = None, min_ratings: int = 50,
-                 k: int = 10, max_matches: int = 25) -> None:
+    def __init__(
+        self,
+        model: Any,
+        mu: Any,
+        movies: Any,
+        item_ids: Any,
+        *,
+        lambda_: float | None = None,
+        n_ratings: Any = None,
+        min_ratings: int = 50,
+        k: int = 10,
+        max_matches: int = 25,
+    ) -> None:
         import ipywidgets as widgets
         import pandas as pd
 
@@ -131,18 +149,26 @@ class NewUserPanel:
         n_movies = self.X.shape[0]
         self.mu = as_matrix("mu", mu, ndim=np.ndim(mu))
         if self.mu.shape != (n_movies, 1):
-            raise ValueError(f"mu has shape {self.mu.shape} but model.X has shape {self.X.shape}; "
-                             f"mu must be (n_movies, 1) = ({n_movies}, 1)")
+            raise ValueError(
+                f"mu has shape {self.mu.shape} but model.X has shape {self.X.shape}; "
+                f"mu must be (n_movies, 1) = ({n_movies}, 1)"
+            )
         ids = np.asarray(item_ids)
         if ids.shape != (n_movies,):
-            raise ValueError(f"item_ids has shape {ids.shape} but model.X has {n_movies} rows; "
-                             "give the movie id of every row")
+            raise ValueError(
+                f"item_ids has shape {ids.shape} but model.X has {n_movies} rows; "
+                "give the movie id of every row"
+            )
         if not isinstance(movies, pd.DataFrame) or not {"movieId", "title"} <= set(movies.columns):
             raise ValueError("movies must be a DataFrame with columns 'movieId' and 'title'")
-        title_of = dict(zip(movies["movieId"].tolist(), movies["title"].astype(str).tolist()))
+        title_of = dict(
+            zip(movies["movieId"].tolist(), movies["title"].astype(str).tolist(), strict=True)
+        )
         missing = [m for m in ids.tolist() if m not in title_of]
         if missing:
-            raise ValueError(f"{len(missing)} movie id(s) of item_ids are not in movies, e.g. {missing[:3]}")
+            raise ValueError(
+                f"{len(missing)} movie id(s) of item_ids are not in movies, e.g. {missing[:3]}"
+            )
         self.item_ids = ids
         self.row_of = {m: i for i, m in enumerate(ids.tolist())}
         self.titles = np.array([title_of[m] for m in ids.tolist()], dtype=object)
@@ -153,7 +179,9 @@ class NewUserPanel:
         else:
             self.n_ratings = np.asarray(n_ratings)
             if self.n_ratings.shape != (n_movies,):
-                raise ValueError(f"n_ratings has shape {self.n_ratings.shape}; it must be ({n_movies},)")
+                raise ValueError(
+                    f"n_ratings has shape {self.n_ratings.shape}; it must be ({n_movies},)"
+                )
             self.candidates = self.n_ratings >= min_ratings
         if lambda_ is None:
             lambda_ = getattr(model, "settings", {}).get("lambda_", 1.0)
@@ -165,15 +193,23 @@ class NewUserPanel:
         self.recommendations = pd.DataFrame()
 
         low, high, step = self.SCALE
-        self.search = widgets.Text(description="Search", placeholder="part of a title, e.g. toy story",
-                                   continuous_update=True)
-        self.matches = widgets.Dropdown(description="Movie", options=[],
-                                        layout=widgets.Layout(width="480px"))
-        self.stars = widgets.FloatSlider(value=4.0, min=low, max=high, step=step,
-                                         description="Your rating", readout_format=".1f")
-        self.add_button = widgets.Button(description="Add rating", button_style="success", icon="plus")
-        self.remove_button = widgets.Button(description="Remove", icon="minus",
-                                            tooltip="forget your rating of the selected movie")
+        self.search = widgets.Text(
+            description="Search",
+            placeholder="part of a title, e.g. toy story",
+            continuous_update=True,
+        )
+        self.matches = widgets.Dropdown(
+            description="Movie", options=[], layout=widgets.Layout(width="480px")
+        )
+        self.stars = widgets.FloatSlider(
+            value=4.0, min=low, max=high, step=step, description="Your rating", readout_format=".1f"
+        )
+        self.add_button = widgets.Button(
+            description="Add rating", button_style="success", icon="plus"
+        )
+        self.remove_button = widgets.Button(
+            description="Remove", icon="minus", tooltip="forget your rating of the selected movie"
+        )
         self.clear_button = widgets.Button(description="Clear all", icon="trash")
         self.lambda_slider = exact_slider("λ", lam, nice_values(0.01, 100), name="lambda_")
         self.status = widgets.HTML()
@@ -186,15 +222,21 @@ class NewUserPanel:
         self.clear_button.on_click(self._on_clear)
         self.lambda_slider.observe(self._on_lambda, names="value")
 
-        self.widget = widgets.VBox([
-            widgets.HTML("<b>Rate a few movies</b> — search, pick, rate, add. "
-                         "Recommendations update at once (no retraining)."),
-            self.search,
-            widgets.HBox([self.matches, self.stars]),
-            widgets.HBox([self.add_button, self.remove_button, self.clear_button, self.lambda_slider]),
-            self.status,
-            widgets.HBox([self.rated_view, self.recs_view]),
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Rate a few movies</b> — search, pick, rate, add. "
+                    "Recommendations update at once (no retraining)."
+                ),
+                self.search,
+                widgets.HBox([self.matches, self.stars]),
+                widgets.HBox(
+                    [self.add_button, self.remove_button, self.clear_button, self.lambda_slider]
+                ),
+                self.status,
+                widgets.HBox([self.rated_view, self.recs_view]),
+            ]
+        )
         self.update_matches("")
         self.refresh()
 
@@ -231,7 +273,8 @@ class NewUserPanel:
 
     # ------------------------------------------------------------------ ratings
     def add_rating(self, movie_id: Any = None, rating: float | None = None) -> None:
-        """Record ``rating`` (default: the slider) for ``movie_id`` (default: the selected movie)."""
+        """Record ``rating`` (default: the slider) for ``movie_id`` (default: the selected
+        movie)."""
         movie_id = self.matches.value if movie_id is None else movie_id
         rating = float(self.stars.value if rating is None else rating)
         if movie_id is None:
@@ -246,7 +289,9 @@ class NewUserPanel:
             return
         self.ratings[movie_id] = rating
         self.refresh()
-        self._say(f"Rated <i>{html.escape(self.titles[self.row_of[movie_id]])}</i>: {rating:g} ★", "ok")
+        self._say(
+            f"Rated <i>{html.escape(self.titles[self.row_of[movie_id]])}</i>: {rating:g} ★", "ok"
+        )
 
     def remove_rating(self, movie_id: Any = None) -> None:
         """Forget the rating of ``movie_id`` (default: the selected movie)."""
@@ -285,30 +330,43 @@ class NewUserPanel:
         allowed[rows] = False
         cand = np.flatnonzero(allowed)
         top = cand[np.lexsort((cand, -pred[cand]))[: self.k]]
-        self.recommendations = pd.DataFrame({
-            "movieId": self.item_ids[top],
-            "title": self.titles[top],
-            "predicted": pred[top],
-            "mu": self.mu[top, 0],
-            "n_ratings": self.n_ratings[top] if self.n_ratings is not None else np.nan,
-        })
+        self.recommendations = pd.DataFrame(
+            {
+                "movieId": self.item_ids[top],
+                "title": self.titles[top],
+                "predicted": pred[top],
+                "mu": self.mu[top, 0],
+                "n_ratings": self.n_ratings[top] if self.n_ratings is not None else np.nan,
+            }
+        )
         self._draw()
 
     def _draw(self) -> None:
         if self.ratings:
-            items = "".join(f"<li>{r:g} ★ {html.escape(self.titles[self.row_of[m]])}</li>"
-                            for m, r in self.ratings.items())
+            items = "".join(
+                f"<li>{r:g} ★ {html.escape(self.titles[self.row_of[m]])}</li>"
+                for m, r in self.ratings.items()
+            )
             self.rated_view.value = f"<b>Your ratings ({len(self.ratings)})</b><ul>{items}</ul>"
         else:
             self.rated_view.value = "<b>Your ratings</b><p>none yet — you are Eve</p>"
         head = "<tr><th>#</th><th>title</th><th>predicted</th><th>μ</th></tr>"
         body = "".join(
             f"<tr><td>{n}</td><td>{html.escape(str(t))}</td><td>{p:.2f}</td><td>{m:.2f}</td></tr>"
-            for n, (t, p, m) in enumerate(zip(self.recommendations["title"],
-                                              self.recommendations["predicted"],
-                                              self.recommendations["mu"]), start=1))
-        self.recs_view.value = (f"<b>Top {self.k} for you</b> (b = {self.b:+.2f}, "
-                                f"‖w‖ = {np.linalg.norm(self.w):.2f})<table>{head}{body}</table>")
+            for n, (t, p, m) in enumerate(
+                zip(
+                    self.recommendations["title"],
+                    self.recommendations["predicted"],
+                    self.recommendations["mu"],
+                    strict=True,
+                ),
+                start=1,
+            )
+        )
+        self.recs_view.value = (
+            f"<b>Top {self.k} for you</b> (b = {self.b:+.2f}, "
+            f"‖w‖ = {np.linalg.norm(self.w):.2f})<table>{head}{body}</table>"
+        )
 
     def _say(self, message: str, kind: str) -> None:
         colour = {"ok": "green", "warning": "darkorange"}[kind]

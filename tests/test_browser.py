@@ -47,7 +47,9 @@ pytestmark = pytest.mark.movielens  # both notebooks read MovieLens
 def _need(ok: bool, reason: str) -> None:
     if not ok:
         if IN_CI:
-            pytest.fail(f"{reason} — CI must run the browser test (.ci/run installs Debian's chromium)")
+            pytest.fail(
+                f"{reason} — CI must run the browser test (.ci/run installs Debian's chromium)"
+            )
         pytest.skip(reason)
 
 
@@ -58,7 +60,8 @@ def _free_port() -> int:
 
 
 def _wait(what: str, check, timeout: float, interval: float = 0.5):
-    """Call ``check()`` until it returns something truthy; fail naming ``what`` after ``timeout`` s."""
+    """Call ``check()`` until it returns something truthy; fail naming ``what`` after
+    ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -72,16 +75,22 @@ def _wait(what: str, check, timeout: float, interval: float = 0.5):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A running JupyterLab serving copies of notebooks 05 and 06: ``(url, token, log path)``."""
-    _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (install Debian's `chromium` package)")
+    _need(
+        Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM} (install Debian's `chromium` package)"
+    )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _need(False, "playwright is not installed (it is in the test extra: make test installs it)")
-    _need(bool(os.environ.get("RECSYS_DATA")) or (ROOT / "data" / "ml-latest-small").exists(),
-          "MovieLens is not available (set RECSYS_DATA)")
+    _need(
+        bool(os.environ.get("RECSYS_DATA")) or (ROOT / "data" / "ml-latest-small").exists(),
+        "MovieLens is not available (set RECSYS_DATA)",
+    )
 
     home = tmp_path_factory.mktemp("lab")
-    work, runtime, settings, workspaces = (home / d for d in ("work", "runtime", "settings", "workspaces"))
+    work, runtime, settings, workspaces = (
+        home / d for d in ("work", "runtime", "settings", "workspaces")
+    )
     for d in (work, runtime, settings, workspaces):
         d.mkdir()
     for name in NOTEBOOKS:
@@ -89,7 +98,10 @@ def lab(tmp_path_factory):
     # Every cell in the DOM (no windowing), no news/update pop-ups over the page.
     overrides = {
         "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/apputils-extension:notification": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }
     for plugin, values in overrides.items():
         pkg, name = plugin.split(":")
@@ -98,13 +110,26 @@ def lab(tmp_path_factory):
         target.write_text(json.dumps(values))
 
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(runtime),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+    )
     env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures, as for a learner
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={work}", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={workspaces}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={workspaces}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log = home / "jupyter-lab.log"
@@ -112,9 +137,12 @@ def lab(tmp_path_factory):
         proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
+
         def up():
             if proc.poll() is not None:
-                raise AssertionError(f"jupyter-lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+                raise AssertionError(
+                    f"jupyter-lab exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as r:
                     return r.status == 200
@@ -154,14 +182,19 @@ class Lab:
 
     def shot(self, step: str) -> None:
         SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{Path(self.name).stem[:2]}_{step}.png"), full_page=False)
+        self.page.screenshot(
+            path=str(SHOTS / f"{Path(self.name).stem[:2]}_{step}.png"), full_page=False
+        )
 
     def wait_idle(self, what: str, timeout: float) -> None:
         # The status bar's kernel text ("Python 3 (ipykernel) | Idle"), not the toolbar icon,
         # which reads idle before a kernel exists.
         status = self.page.locator(".jp-StatusBar-Widget", has_text="Python 3")
-        _wait(f"{what} (status bar says Idle)",
-              lambda: status.count() > 0 and "Idle" in status.first.inner_text(), timeout)
+        _wait(
+            f"{what} (status bar says Idle)",
+            lambda: status.count() > 0 and "Idle" in status.first.inner_text(),
+            timeout,
+        )
 
     def run_all(self, timeout: float) -> None:
         page = self.page
@@ -171,36 +204,64 @@ class Lab:
         n_code = prompts.count()
         assert n_code > 5, f"{self.name}: found {n_code} code cells in the page"
 
-        def done():  # no cell queued or running, and the last code cell has run (a collapsed cell shows no prompt)
+        # no cell queued or running, and the last code cell has run (a collapsed cell shows no
+        # prompt)
+        def done():
             texts = [t.strip() for t in prompts.all_inner_texts()]
-            return (not any(t in ("[ ]:", "[*]:") for t in texts)
-                    and bool(re.fullmatch(r"\[\d+\]:", texts[-1])))
+            return not any(t in ("[ ]:", "[*]:") for t in texts) and bool(
+                re.fullmatch(r"\[\d+\]:", texts[-1])
+            )
 
         try:
-            _wait(f"{self.name}: every one of its {n_code} code cells to finish (Run All)", done, timeout, 1.0)
+            _wait(
+                f"{self.name}: every one of its {n_code} code cells to finish (Run All)",
+                done,
+                timeout,
+                1.0,
+            )
         finally:
             self.shot("after-run-all")
         self.wait_idle(f"{self.name}: the kernel after Run All", 30)
 
     def assert_no_traceback(self) -> None:
         outputs = self.page.locator(".jp-OutputArea-output").all_inner_texts()
-        bad = [t for t in outputs if "Traceback (most recent call last)" in t or "Error in callback" in t]
-        assert not bad, f"{self.name}: {len(bad)} output(s) show a traceback; the first:\n{bad[0][-2000:]}"
+        bad = [
+            t
+            for t in outputs
+            if "Traceback (most recent call last)" in t or "Error in callback" in t
+        ]
+        assert not bad, (
+            f"{self.name}: {len(bad)} output(s) show a traceback; the first:\n{bad[0][-2000:]}"
+        )
 
     def assert_math_rendered(self) -> None:
         page = self.page
-        _wait(f"{self.name}: MathJax to typeset", lambda: page.locator("mjx-container").count() > 0, 30)
-        raw = [t for t in page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts() if "$$" in t]
-        assert not raw, f"{self.name}: {len(raw)} markdown cell(s) show raw $$, e.g. {raw[0][:300]!r}"
+        _wait(
+            f"{self.name}: MathJax to typeset",
+            lambda: page.locator("mjx-container").count() > 0,
+            30,
+        )
+        raw = [
+            t
+            for t in page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts()
+            if "$$" in t
+        ]
+        assert not raw, (
+            f"{self.name}: {len(raw)} markdown cell(s) show raw $$, e.g. {raw[0][:300]!r}"
+        )
 
 
 def open_notebook(browser, lab, name: str) -> Lab:
     url, token, _ = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(30_000)
-    # A workspace of its own, reset: only this notebook opens (no tab of the other restored, no second kernel)
-    page.goto(f"{url}/lab/workspaces/{Path(name).stem[:2]}/tree/{name}?reset&token={token}",
-              wait_until="domcontentloaded", timeout=60_000)
+    # A workspace of its own, reset: only this notebook opens (no tab of the other restored, no
+    # second kernel)
+    page.goto(
+        f"{url}/lab/workspaces/{Path(name).stem[:2]}/tree/{name}?reset&token={token}",
+        wait_until="domcontentloaded",
+        timeout=60_000,
+    )
     nb = Lab(page, name)
     try:
         nb.wait_idle(f"{name}: the kernel to start", 90)
@@ -238,17 +299,26 @@ def test_notebook_05_new_user_panel_in_the_browser(browser, lab):
         _wait("the new-user panel to show (its search box)", lambda: search.count() == 1, 30)
         panel = page.locator(".widget-vbox", has=search).first
         panel.scroll_into_view_if_needed()
-        before = _wait("the panel's top-10 list", lambda: top10(panel) if len(top10(panel)) == 10 else None, 30)
+        before = _wait(
+            "the panel's top-10 list", lambda: top10(panel) if len(top10(panel)) == 10 else None, 30
+        )
         title = before[0]  # rate the top recommendation: a rated movie leaves the list
         nb.shot("panel-before")
 
         search.fill(title.lower())
         dropdown = panel.locator("select").first
-        # ipywidgets writes a Dropdown's labels with non-breaking spaces
-        options = lambda: dropdown.evaluate("s => Array.from(s.options).map(o => o.text.replace(/\\u00a0/g, ' '))")  # noqa: E731
+
+        def options():  # ipywidgets writes a Dropdown's labels with non-breaking spaces
+            return dropdown.evaluate(
+                "s => Array.from(s.options).map(o => o.text.replace(/\\u00a0/g, ' '))"
+            )
+
         try:
-            index = _wait(f"the movie list to offer {title!r}",
-                          lambda: next((i + 1 for i, o in enumerate(options()) if o.startswith(title)), None), 30)
+            index = _wait(
+                f"the movie list to offer {title!r}",
+                lambda: next((i + 1 for i, o in enumerate(options()) if o.startswith(title)), None),
+                30,
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}; it offers {options()[:5]}") from None
         dropdown.select_option(index=index - 1)
@@ -262,9 +332,20 @@ def test_notebook_05_new_user_panel_in_the_browser(browser, lab):
         panel.get_by_role("button", name="Add rating").click()
 
         status = panel.locator(".widget-html", has_text="Rated")
-        _wait(f"the panel to confirm the rating of {title!r}", lambda: status.count() > 0 and
-              title in status.first.inner_text() and f"{float(want):g} ★" in status.first.inner_text(), 30)
-        after = _wait("the top-10 list to change", lambda: (lambda t: t if t != before else None)(top10(panel)), 30)
+        _wait(
+            f"the panel to confirm the rating of {title!r}",
+            lambda: (
+                status.count() > 0
+                and title in status.first.inner_text()
+                and f"{float(want):g} ★" in status.first.inner_text()
+            ),
+            30,
+        )
+        after = _wait(
+            "the top-10 list to change",
+            lambda: (lambda t: t if t != before else None)(top10(panel)),
+            30,
+        )
         nb.shot("panel-after")
         assert title not in after and len(after) == 10, (before, after)
         nb.assert_no_traceback()
@@ -289,21 +370,35 @@ def test_notebook_06_explorer_trains_in_the_browser(browser, lab):
         explorer = page.locator(".widget-vbox", has=train).first
         explorer.scroll_into_view_if_needed()
         lam = explorer.locator(".widget-slider", has_text="λ").first
-        assert lam.locator(".widget-readout").inner_text().strip() == "15", \
+        assert lam.locator(".widget-readout").inner_text().strip() == "15", (
             "the explorer's λ must show exactly the 15 the notebook passed"
+        )
         status = explorer.locator(".widget-html", has_text="run ")
-        _wait("the explorer's first run in its status", lambda: status.count() > 0 and
-              "run 1:" in status.first.inner_text(), 30)
+        _wait(
+            "the explorer's first run in its status",
+            lambda: status.count() > 0 and "run 1:" in status.first.inner_text(),
+            30,
+        )
         image = explorer.locator(".widget-output img")
         _wait("the explorer's first plot", lambda: image.count() == 1, 30)
         first_src = image.first.get_attribute("src")
         nb.shot("explorer-before")
 
-        explorer.locator(".widget-slider", has_text="features").locator(".noUi-handle").first.focus()
+        explorer.locator(".widget-slider", has_text="features").locator(
+            ".noUi-handle"
+        ).first.focus()
         page.keyboard.press("ArrowRight")  # 10 -> 11 features: a new run, a different plot
         train.click()
-        _wait("a second run in the explorer's status", lambda: "run 2:" in status.first.inner_text(), 180)
-        _wait("a new plot image", lambda: image.count() == 1 and image.first.get_attribute("src") != first_src, 30)
+        _wait(
+            "a second run in the explorer's status",
+            lambda: "run 2:" in status.first.inner_text(),
+            180,
+        )
+        _wait(
+            "a new plot image",
+            lambda: image.count() == 1 and image.first.get_attribute("src") != first_src,
+            30,
+        )
         nb.shot("explorer-after")
         nb.assert_no_traceback()
     except Exception:

@@ -40,20 +40,32 @@ def test_install_cell_does_nothing_outside_colab(monkeypatch, capsys):
 
 def test_install_cell_installs_from_the_repository_on_colab(monkeypatch):
     [(cmd, kwargs)] = run_install_cell(monkeypatch, on_colab=True)
-    assert cmd == [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "pooch",
-                   f"recsys-utils @ git+{URL}"]
+    assert cmd == [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "pooch",
+        f"recsys-utils @ git+{URL}",
+    ]
     assert kwargs == {"check": True}  # a failed install stops the notebook here, not at the import
 
 
 def test_badge_opens_the_notebook_of_the_repository_in_colab():
     src = colab.badge_source("https://github.com/owner/repo", "05_x.ipynb")
-    assert src == ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-                   "(https://colab.research.google.com/github/owner/repo/blob/main/notebooks/05_x.ipynb)")
+    assert src == (
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "(https://colab.research.google.com/github/owner/repo/blob/main/notebooks/05_x.ipynb)"
+    )
 
 
 def test_repository_url_comes_from_pyproject_and_is_checked(tmp_path):
     good = tmp_path / "good.toml"
-    good.write_text('[project]\nname = "x"\n[project.urls]\nRepository = "https://github.com/a/b/"\n')
+    good.write_text(
+        '[project]\nname = "x"\n[project.urls]\nRepository = "https://github.com/a/b/"\n'
+    )
     assert colab.repository_url(good) == "https://github.com/a/b"
     bad = tmp_path / "bad.toml"
     bad.write_text('[project]\nname = "x"\n')
@@ -62,12 +74,22 @@ def test_repository_url_comes_from_pyproject_and_is_checked(tmp_path):
 
 
 def _toy_notebook(path: Path) -> None:
-    nb = {"cells": [
-        {"cell_type": "markdown", "metadata": {}, "source": ["# 99 · Toy\n", "\n", "Goal."]},
-        {"cell_type": "markdown", "metadata": {}, "source": ["## What you will learn"]},
-        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-         "source": ["import recsys_utils as ru"]},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# 99 · Toy\n", "\n", "Goal."]},
+            {"cell_type": "markdown", "metadata": {}, "source": ["## What you will learn"]},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": ["import recsys_utils as ru"],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
     path.write_text(json.dumps(nb, indent=1) + "\n")
 
 
@@ -79,7 +101,13 @@ def test_script_inserts_two_tagged_cells_and_is_idempotent(tmp_path, capsys):
     cells = json.loads(nb_path.read_text())["cells"]
     kinds = [(c["cell_type"], "colab" in c["metadata"].get("tags", [])) for c in cells]
     # title, badge, learn, install, setup
-    assert kinds == [("markdown", False), ("markdown", True), ("markdown", False), ("code", True), ("code", False)]
+    assert kinds == [
+        ("markdown", False),
+        ("markdown", True),
+        ("markdown", False),
+        ("code", True),
+        ("code", False),
+    ]
     assert "99_toy.ipynb" in "".join(cells[1]["source"])
     assert "".join(cells[3]["source"]) == colab.install_source(URL)
     once = nb_path.read_text()

@@ -1,4 +1,4 @@
-"""Tests for recsys_utils.explorer: tracked training, cold-movie fallback, the widget's callbacks."""
+"""Tests for recsys_utils.explorer: tracked training, cold-movie fallback, widget callbacks."""
 
 import numpy as np
 import pytest
@@ -24,15 +24,28 @@ def data():
     to_val = rng.random(items.size) < 0.25
     to_val |= items == COLD
     to_val[np.flatnonzero(items == COLD)[0]] = True
-    pick = lambda m: (items[m].astype(np.int32), users[m].astype(np.int32), full[items[m], users[m]])  # noqa: E731
+
+    def pick(m):
+        return items[m].astype(np.int32), users[m].astype(np.int32), full[items[m], users[m]]
+
     return pick(~to_val), pick(to_val)
 
 
 def test_train_tracked_records_curves_at_the_right_iterations(data):
     train, val = data
     base = global_mean_baseline(*train, N_MOVIES, N_USERS)
-    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, track_every=5, n_features=2,
-                        lambda_=0.1, iterations=32, seed=1)
+    run = train_tracked(
+        train,
+        val,
+        N_MOVIES,
+        N_USERS,
+        baseline=base,
+        track_every=5,
+        n_features=2,
+        lambda_=0.1,
+        iterations=32,
+        seed=1,
+    )
     # every 5 iterations, and after the last one
     np.testing.assert_array_equal(run.iterations, [5, 10, 15, 20, 25, 30, 32])
     assert run.train_rmse.shape == run.validation_rmse.shape == (7,)
@@ -45,10 +58,23 @@ def test_train_tracked_records_curves_at_the_right_iterations(data):
 def test_tracked_validation_rmse_is_the_rmse_of_predict(data):
     train, val = data
     base = movie_mean_baseline(*train, N_MOVIES, N_USERS)
-    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, n_features=2, lambda_=1.0,
-                        iterations=40, item_bias=True, lambda_bias=1.0, seed=2)
+    run = train_tracked(
+        train,
+        val,
+        N_MOVIES,
+        N_USERS,
+        baseline=base,
+        n_features=2,
+        lambda_=1.0,
+        iterations=40,
+        item_bias=True,
+        lambda_bias=1.0,
+        seed=2,
+    )
     p = run.predict(val[0], val[1])
-    assert run.final_validation_rmse == pytest.approx(np.sqrt(np.mean((p - val[2]) ** 2)), rel=1e-12)
+    assert run.final_validation_rmse == pytest.approx(
+        np.sqrt(np.mean((p - val[2]) ** 2)), rel=1e-12
+    )
     p_tr = run.predict(train[0], train[1])
     assert run.train_rmse[-1] == pytest.approx(np.sqrt(np.mean((p_tr - train[2]) ** 2)), rel=1e-12)
 
@@ -57,8 +83,19 @@ def test_predict_adds_the_baseline_and_falls_back_for_cold_movies(data):
     train, val = data
     assert COLD not in train[0] and COLD in val[0]
     base = global_mean_baseline(*train, N_MOVIES, N_USERS)
-    run = train_tracked(train, val, N_MOVIES, N_USERS, baseline=base, n_features=3, lambda_=0.5,
-                        iterations=20, item_bias=True, seed=3, init_std=1.0)
+    run = train_tracked(
+        train,
+        val,
+        N_MOVIES,
+        N_USERS,
+        baseline=base,
+        n_features=3,
+        lambda_=0.5,
+        iterations=20,
+        item_bias=True,
+        seed=3,
+        init_std=1.0,
+    )
     assert run.train_counts[COLD] == 0
     items = np.array([0, COLD, COLD])
     users = np.array([1, 1, 4])
@@ -80,11 +117,14 @@ def test_train_tracked_without_validation(data):
     assert run.validation_rmse.size == 0 and np.isnan(run.final_validation_rmse)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(baseline=object()), TypeError, "baseline must have a predict"),
-    (dict(track_every=0), ValueError, "track_every must be a positive integer"),
-    (dict(callback=print), TypeError, "train_tracked sets callback itself"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(baseline=object()), TypeError, "baseline must have a predict"),
+        (dict(track_every=0), ValueError, "track_every must be a positive integer"),
+        (dict(callback=print), TypeError, "train_tracked sets callback itself"),
+    ],
+)
 def test_train_tracked_refuses_bad_input(data, kwargs, error, match):
     train, val = data
     args = dict(baseline=global_mean_baseline(*train, N_MOVIES, N_USERS), iterations=10)
@@ -95,14 +135,24 @@ def test_train_tracked_refuses_bad_input(data, kwargs, error, match):
 def test_train_tracked_refuses_a_bad_train_argument(data):
     _, val = data
     with pytest.raises(TypeError, match="train must be"):
-        train_tracked(5, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*val, N_MOVIES, N_USERS))
+        train_tracked(
+            5, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*val, N_MOVIES, N_USERS)
+        )
 
 
 @pytest.fixture
 def explorer(data):
     train, val = data
-    return TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
-                            item_bias=True, lambda_bias=1.0, track_every=5)
+    return TrainingExplorer(
+        train,
+        val,
+        N_MOVIES,
+        N_USERS,
+        baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+        item_bias=True,
+        lambda_bias=1.0,
+        track_every=5,
+    )
 
 
 def test_button_click_trains_with_the_sliders_and_draws(explorer):
@@ -165,37 +215,57 @@ def test_the_figure_is_shown_as_a_png_in_the_output_widget(explorer, monkeypatch
     assert shown[0].data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("settings", [
-    dict(learning_rate=0.1, lambda_=15.0, n_features=10, iterations=100),  # notebook 06's panel
-    dict(learning_rate=0.07, lambda_=0.0, n_features=37, iterations=25),
-    dict(learning_rate=1.0, lambda_=123.4, n_features=100, iterations=400),
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(learning_rate=0.1, lambda_=15.0, n_features=10, iterations=100),  # notebook 06's panel
+        dict(learning_rate=0.07, lambda_=0.0, n_features=37, iterations=25),
+        dict(learning_rate=1.0, lambda_=123.4, n_features=100, iterations=400),
+    ],
+)
 def test_every_control_shows_exactly_the_value_passed(data, settings):
     from test_widgets import browser_value, sliders
 
     train, val = data
-    explorer = TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
-                                **settings)
+    explorer = TrainingExplorer(
+        train,
+        val,
+        N_MOVIES,
+        N_USERS,
+        baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+        **settings,
+    )
     assert explorer.settings() == settings
     controls = sliders(explorer.widget)
     assert len(controls) == 4
     for control in controls:
         assert browser_value(control) == control.value, control.description
-    assert explorer.lambda_.options[explorer.lambda_.index][0] == f"{settings['lambda_']:.6g}"  # the readout
+    assert (
+        explorer.lambda_.options[explorer.lambda_.index][0] == f"{settings['lambda_']:.6g}"
+    )  # the readout
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(n_features=101), ValueError, "n_features=101 is above"),
-    (dict(iterations=500, max_iterations=400), ValueError, "iterations=500 is above"),
-    (dict(learning_rate=0.0), ValueError, "learning_rate must be > 0"),
-    (dict(lambda_=-1.0), ValueError, "lambda_ must be a finite number >= 0"),
-    (dict(lambda_="15"), TypeError, "lambda_ must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(n_features=101), ValueError, "n_features=101 is above"),
+        (dict(iterations=500, max_iterations=400), ValueError, "iterations=500 is above"),
+        (dict(learning_rate=0.0), ValueError, "learning_rate must be > 0"),
+        (dict(lambda_=-1.0), ValueError, "lambda_ must be a finite number >= 0"),
+        (dict(lambda_="15"), TypeError, "lambda_ must be a number"),
+    ],
+)
 def test_explorer_refuses_values_its_controls_cannot_show(data, kwargs, error, match):
     train, val = data
     with pytest.raises(error, match=match):
-        TrainingExplorer(train, val, N_MOVIES, N_USERS, baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
-                         **kwargs)
+        TrainingExplorer(
+            train,
+            val,
+            N_MOVIES,
+            N_USERS,
+            baseline=global_mean_baseline(*train, N_MOVIES, N_USERS),
+            **kwargs,
+        )
 
 
 @pytest.mark.movielens
@@ -215,11 +285,23 @@ def test_notebook_06_suggested_experiments_show_what_its_prose_says(real_moviele
     fit = ru.ratings_to_triples(split.train, **index_kw)
     valid = ru.ratings_to_triples(split.validation, **index_kw)
     n_movies, n_users = len(fit.item_ids), len(fit.user_ids)
-    explorer = TrainingExplorer(fit, valid, n_movies, n_users,
-                                baseline=global_mean_baseline(fit.item_idx, fit.user_idx, fit.ratings, n_movies, n_users),
-                                learning_rate=0.1, lambda_=15.0, n_features=10, iterations=100,
-                                item_bias=True, lambda_bias=3.0, init_std=0.1, dtype="float32", seed=42,
-                                track_every=10)
+    explorer = TrainingExplorer(
+        fit,
+        valid,
+        n_movies,
+        n_users,
+        baseline=global_mean_baseline(fit.item_idx, fit.user_idx, fit.ratings, n_movies, n_users),
+        learning_rate=0.1,
+        lambda_=15.0,
+        n_features=10,
+        iterations=100,
+        item_bias=True,
+        lambda_bias=3.0,
+        init_std=0.1,
+        dtype="float32",
+        seed=42,
+        track_every=10,
+    )
 
     def run(**settings):
         for name, value in settings.items():

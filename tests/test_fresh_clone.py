@@ -27,7 +27,9 @@ def test_ci_adds_only_recsys_data_to_the_readme_command():
     ci = (ROOT / ".ci" / "run").read_text()
     exported = re.findall(r"^\s*export\s+(\w+)", ci, re.M)
     assert exported == ["RECSYS_DATA"], f".ci/run exports {exported}; only RECSYS_DATA is allowed"
-    assert "MPLBACKEND" not in ci  # figures are drawn by the kernel's inline backend, as for a learner
+    assert (
+        "MPLBACKEND" not in ci
+    )  # figures are drawn by the kernel's inline backend, as for a learner
     # the browser test must run, not skip, in CI: CI installs Debian's chromium first
     assert "/usr/bin/chromium" in ci and "apt-get install" in ci
 
@@ -57,8 +59,9 @@ def test_constraints_pin_every_dependency_exactly():
             continue  # not for this platform (e.g. tomli on Python 3.10 only)
         name = canonicalize_name(req.name)
         assert name in pins, f"constraints.txt does not pin {name}; run `make constraints`"
-        assert req.specifier.contains(pins[name], prereleases=True), \
+        assert req.specifier.contains(pins[name], prereleases=True), (
             f"constraints.txt pins {name}=={pins[name]}, outside pyproject's {req.specifier}"
+        )
     assert pins.get("tensorflow") == pins.get("tensorflow-cpu")  # both flavours, one release
     assert "recsys-utils" not in pins  # the project itself is installed editable
 
@@ -84,17 +87,26 @@ def test_repository_url_is_set_once_in_pyproject():
 
 def test_readmes_use_paths_a_learner_has():
     for path in [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]:
-        assert "../shared" not in path.read_text(), f"{path.name} names ../shared, which only CI has"
+        assert "../shared" not in path.read_text(), (
+            f"{path.name} names ../shared, which only CI has"
+        )
 
 
 def test_bare_pytest_with_a_python_that_lacks_the_deps_says_run_make_test(tmp_path):
     # The root conftest, with one requirement this interpreter cannot have.
     conftest = (ROOT / "conftest.py").read_text()
-    conftest = conftest.replace('REQUIRED = ("numpy",', 'REQUIRED = ("no_such_module_for_this_test", "numpy",')
+    conftest = conftest.replace(
+        'REQUIRED = ("numpy",', 'REQUIRED = ("no_such_module_for_this_test", "numpy",'
+    )
     (tmp_path / "conftest.py").write_text(conftest)
     (tmp_path / "test_x.py").write_text("def test_x():\n    pass\n")
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 4, out.stdout + out.stderr  # a usage error, not a crash
     assert "lacks no_such_module_for_this_test" in out.stderr and "`make test`" in out.stderr
 
@@ -110,7 +122,9 @@ def test_make_rebuilds_a_venv_made_by_another_python(tmp_path):
     kept = subprocess.run(base, capture_output=True, text=True, timeout=60)
     assert kept.returncode == 0 and fake.exists()
     assert "uses Python 2.7.18" in kept.stderr and "keeping" in kept.stderr
-    rebuilt = subprocess.run(base + [f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=60)
+    rebuilt = subprocess.run(
+        base + [f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=60
+    )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "rebuilding" in rebuilt.stdout and not fake.exists()
 
@@ -120,18 +134,26 @@ def test_binder_builds_the_same_python_and_installs_the_package_after_the_copy()
     root = yaml.safe_load((ROOT / "environment.yml").read_text())
     binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
     python = [d for d in root["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    assert python and python == [d for d in binder["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    assert not any(isinstance(d, dict) for d in binder["dependencies"]), "no pip section: postBuild installs"
+    assert python and python == [
+        d for d in binder["dependencies"] if isinstance(d, str) and d.startswith("python")
+    ]
+    assert not any(isinstance(d, dict) for d in binder["dependencies"]), (
+        "no pip section: postBuild installs"
+    )
     post = ROOT / "binder" / "postBuild"
     assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
     assert re.search(r'pip install .*-e "\.\[test\]" -c constraints\.txt', post.read_text())
     url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
     owner_repo = url.removeprefix("https://github.com/")
-    assert f"https://mybinder.org/v2/gh/{owner_repo}/" in (ROOT / "README.md").read_text(), \
+    assert f"https://mybinder.org/v2/gh/{owner_repo}/" in (ROOT / "README.md").read_text(), (
         "README's Binder badge must point at pyproject's Repository"
+    )
 
 
 def test_constraints_leave_packaging_tools_to_pip():
-    names = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text().splitlines()
-             if "==" in line}
+    names = {
+        line.split("==")[0]
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
     assert not names & {"pip", "setuptools", "wheel"}

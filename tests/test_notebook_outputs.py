@@ -24,11 +24,20 @@ output_problems = root_conftest.output_problems
 
 
 def test_output_problems_reads_error_and_stderr_outputs():
-    tb = ("Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
-          "ValueError: Unknown symbol: \\lVert\n")
+    tb = (
+        'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "ValueError: Unknown symbol: \\lVert\n"
+    )
     assert output_problems([{"output_type": "stream", "name": "stdout", "text": tb}]) == []
-    assert output_problems([{"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}]) == []
-    [problem] = output_problems([{"output_type": "stream", "name": "stderr", "text": "note\n" + tb}])
+    assert (
+        output_problems(
+            [{"output_type": "stream", "name": "stderr", "text": "UserWarning: careful\n"}]
+        )
+        == []
+    )
+    [problem] = output_problems(
+        [{"output_type": "stream", "name": "stderr", "text": "note\n" + tb}]
+    )
     assert problem.startswith("traceback on stderr") and "Unknown symbol" in problem
     err = {"output_type": "error", "ename": "ValueError", "evalue": "bad", "traceback": []}
     assert output_problems([err]) == ["error output: ValueError: bad"]
@@ -42,7 +51,11 @@ def _notebook(path: Path, *sources: str, tags: dict[int, list[str]] | None = Non
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
     for i, t in (tags or {}).items():
         nb.cells[i].metadata["tags"] = t
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
@@ -55,14 +68,17 @@ def test_nbval_fails_a_cell_that_shows_a_traceback(pytester, monkeypatch):
     _notebook(
         pytester.path / "nb.ipynb",
         "print('hello')",
-        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.ylabel(r'$\\lVert w \\rVert$')\nplt.show()",
-        "import sys, traceback\ntry:\n    1 / 0\nexcept ZeroDivisionError:\n    traceback.print_exc()",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
+        "plt.ylabel(r'$\\lVert w \\rVert$')\nplt.show()",
+        "import sys, traceback\ntry:\n    1 / 0\n"
+        "except ZeroDivisionError:\n    traceback.print_exc()",
         "import warnings\nwarnings.warn('only a warning')",
         "raise KeyError('expected')",
         tags={4: ["raises-exception"]},
     )
-    result = pytester.runpytest_subprocess("--nbval-lax", "-p", "no:cacheprovider", "nb.ipynb",
-                                           "-o", "addopts=", timeout=240)
+    result = pytester.runpytest_subprocess(
+        "--nbval-lax", "-p", "no:cacheprovider", "nb.ipynb", "-o", "addopts=", timeout=240
+    )
     result.assert_outcomes(passed=3, failed=2)
     out = result.stdout.str()
     assert "nb.ipynb::Cell 1 FAILED" in out or "Cell 1" in out

@@ -38,8 +38,13 @@ def test_notebook_follows_the_skeleton(path):
         assert found, f"{path.name} has no '{part}' heading"
         positions.append(found[0])
     assert positions == sorted(positions), f"{path.name}: skeleton sections out of order"
-    # the setup cell: the first code cell after tools/colab.py's Colab-only install cell (tag "colab")
-    first_code = next(c for c in cells if c["cell_type"] == "code" and "colab" not in c["metadata"].get("tags", []))
+    # the setup cell: the first code cell after tools/colab.py's Colab-only install cell
+    # (tag "colab")
+    first_code = next(
+        c
+        for c in cells
+        if c["cell_type"] == "code" and "colab" not in c["metadata"].get("tags", [])
+    )
     assert "import recsys_utils" in text(first_code) or "from recsys_utils" in text(first_code)
     assert not any("import *" in text(c) for c in cells if c["cell_type"] == "code")
 

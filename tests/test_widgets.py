@@ -14,11 +14,20 @@ from recsys_utils.new_user import fit_new_user  # noqa: E402
 from recsys_utils.widgets import NewUserPanel  # noqa: E402
 
 # Six movies, two features: x1 "animation", x2 "crime". Ids are not row numbers on purpose.
-MOVIES = pd.DataFrame({
-    "movieId": [10, 20, 30, 40, 50, 60, 99],
-    "title": ["Toy Story (1995)", "Finding Nemo (2003)", "Up (2009)", "Godfather, The (1972)",
-              "Goodfellas (1990)", "Toy Soldiers (1991)", "Not In The Model (2000)"],
-})
+MOVIES = pd.DataFrame(
+    {
+        "movieId": [10, 20, 30, 40, 50, 60, 99],
+        "title": [
+            "Toy Story (1995)",
+            "Finding Nemo (2003)",
+            "Up (2009)",
+            "Godfather, The (1972)",
+            "Goodfellas (1990)",
+            "Toy Soldiers (1991)",
+            "Not In The Model (2000)",
+        ],
+    }
+)
 ITEM_IDS = np.array([10, 20, 30, 40, 50, 60])
 X = np.array([[1.0, 0.0], [0.9, 0.1], [1.0, 0.2], [0.0, 1.0], [0.1, 0.9], [0.2, 0.8]])
 MU = np.array([[3.9], [3.8], [3.9], [4.3], [4.2], [2.5]])
@@ -33,7 +42,8 @@ def panel() -> NewUserPanel:
 
 def test_starts_as_eve(panel):
     # No ratings: w = 0, b = 0, the top 3 are the highest means among movies with >= 50
-    # ratings: Godfather 4.3, Goodfellas 4.2, then Toy Story / Up tie at 3.9 -> lower row (Toy Story).
+    # ratings: Godfather 4.3, Goodfellas 4.2, then Toy Story / Up tie at 3.9 -> lower row
+    # (Toy Story).
     assert panel.ratings == {}
     assert panel.lambda_ == pytest.approx(0.5)  # taken from the model's settings
     assert panel.b == 0.0 and not panel.w.any()
@@ -140,7 +150,9 @@ def test_widget_displays_and_titles_are_escaped():
 def test_bad_input(kwargs, match):
     args = {"mu": MU, "movies": MOVIES, "item_ids": ITEM_IDS, **kwargs}
     with pytest.raises(ValueError, match=match):
-        NewUserPanel(SimpleNamespace(X=X), args.pop("mu"), args.pop("movies"), args.pop("item_ids"), **args)
+        NewUserPanel(
+            SimpleNamespace(X=X), args.pop("mu"), args.pop("movies"), args.pop("item_ids"), **args
+        )
 
 
 def test_set_ratings_refuses_unknown_ids(panel):
@@ -194,8 +206,9 @@ def test_browser_value_mirrors_the_old_lambda_bug():
 
 @pytest.mark.parametrize("lam", [15.0, 0.5, 10.0, 0.0, 0.0123, 250.0])
 def test_new_user_panel_shows_exactly_the_lambda_it_was_given(lam):
-    panel = NewUserPanel(SimpleNamespace(X=X, settings={"lambda_": lam}), MU, MOVIES, ITEM_IDS,
-                         n_ratings=COUNTS, k=3)
+    panel = NewUserPanel(
+        SimpleNamespace(X=X, settings={"lambda_": lam}), MU, MOVIES, ITEM_IDS, n_ratings=COUNTS, k=3
+    )
     assert panel.lambda_slider.value == lam and panel.lambda_ == lam
     # what the readout shows: the label at the synced index
     assert panel.lambda_slider.options[panel.lambda_slider.index][0] == f"{lam:.6g}"
@@ -216,6 +229,19 @@ def test_new_user_panel_refuses_a_bad_lambda():
 def test_nice_values_are_the_exact_floats():
     from recsys_utils.widgets import nice_values
 
-    assert nice_values(0.001, 1) == [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05,
-                                     0.1, 0.2, 0.3, 0.5, 1.0]
+    assert nice_values(0.001, 1) == [
+        0.001,
+        0.002,
+        0.003,
+        0.005,
+        0.01,
+        0.02,
+        0.03,
+        0.05,
+        0.1,
+        0.2,
+        0.3,
+        0.5,
+        1.0,
+    ]
     assert 0.3 in nice_values(0.1, 1)  # 3e-1, not 3 * 10 ** -1 = 0.30000000000000004

@@ -1,7 +1,7 @@
 """Give every notebook an "Open in Colab" badge and a Colab-only install cell.
 
     python tools/colab.py notebooks/*.ipynb           # add or refresh the two cells, in place
-    python tools/colab.py --check notebooks/*.ipynb   # exit 1 if a notebook's cells are missing or stale
+    python tools/colab.py --check notebooks/*.ipynb   # exit 1 if a cell is missing or stale
 
 Both cells carry the tag ``colab``; a run first removes every cell so tagged and then inserts
 them afresh, so the script can be re-run at any time (after a merge, after the URL changes) and
@@ -37,16 +37,21 @@ def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
     urls = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("urls", {})
     url = urls.get("Repository", "").rstrip("/")
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
-        raise ValueError(f"pyproject.toml's [project.urls] Repository must be https://github.com/<owner>/<name>, "
-                         f"got {url!r}; set it there (the only place the address is written)")
+        raise ValueError(
+            "pyproject.toml's [project.urls] Repository must be "
+            "https://github.com/<owner>/<name>, "
+            f"got {url!r}; set it there (the only place the address is written)"
+        )
     return url
 
 
 def badge_source(url: str, notebook: str) -> str:
     """Markdown of the badge that opens ``notebooks/<notebook>`` of ``url`` in Colab."""
     colab = url.replace("https://github.com/", "https://colab.research.google.com/github/")
-    return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({colab}/blob/{BRANCH}/notebooks/{notebook})")
+    return (
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab}/blob/{BRANCH}/notebooks/{notebook})"
+    )
 
 
 def install_source(url: str) -> str:
@@ -57,13 +62,15 @@ def install_source(url: str) -> str:
     return (
         "# On Google Colab only: install this series' package from its repository (a minute).\n"
         "# Colab already has NumPy, pandas, TensorFlow, Keras and ipywidgets, so only the package\n"
-        "# and pooch are installed (--no-deps keeps a second TensorFlow out). Elsewhere: does nothing.\n"
+        "# and pooch are installed (--no-deps keeps a second TensorFlow out). "
+        "Elsewhere: does nothing.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "pooch",\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", '
+        '"pooch",\n'
         f'                    "recsys-utils @ git+{url}"], check=True)'
     )
 
@@ -71,8 +78,13 @@ def install_source(url: str) -> str:
 def _cell(kind: str, source: str) -> dict:
     lines = source.splitlines(keepends=True)
     if kind == "code":  # nbformat 4.4's key order, as tools/notebooks.py writes it
-        return {"cell_type": "code", "execution_count": None, "metadata": {"tags": [TAG]}, "outputs": [],
-                "source": lines}
+        return {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {"tags": [TAG]},
+            "outputs": [],
+            "source": lines,
+        }
     return {"cell_type": kind, "metadata": {"tags": [TAG]}, "source": lines}
 
 
@@ -81,7 +93,8 @@ def _is_colab(cell: dict) -> bool:
 
 
 def with_colab_cells(nb: dict, url: str, name: str) -> dict:
-    """``nb`` with exactly one badge cell after the title and one install cell before the setup cell."""
+    """``nb`` with exactly one badge cell after the title and one install cell before the setup
+    cell."""
     cells = [c for c in nb["cells"] if not _is_colab(c)]
     if not cells or cells[0]["cell_type"] != "markdown":
         raise ValueError(f"{name}: the first cell must be the markdown title cell")
@@ -100,7 +113,9 @@ def _dump(nb: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any notebook is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if any notebook is stale"
+    )
     args = parser.parse_args(argv)
     url = repository_url()
     stale = []
