@@ -1,35 +1,40 @@
-"""The known mistakes of notebooks 08 and 09's exercises (content-based filtering, retrieval, ranking).
+"""Notebook 08, content-based filtering: genre averages, the two-tower model, nearest movies.
 
-Like :mod:`recsys_utils._check_mistakes`: wrong variants (the reference with one knob turned)
-and predicates. The exercises:
+The exercises, their references and the mistakes the checks name:
 
-* a user's shrunk average rating per genre, ``fn(train, movies, user_id, genre, strength)``;
+* a user's shrunk average rating per genre, ``fn(train, movies, user_id, genre, strength)``
+  (the ``avg=<genre>`` column of :func:`recsys_utils.features.user_features`): :data:`GENRE_AVERAGE`;
 * the lecture's two-tower model, ``fn(num_user_features, num_item_features) -> keras.Model``,
-  checked through a summary of its structure (:func:`model_summary`), since its weights are random;
-* the ``k`` movies nearest to movie ``i``, ``fn(VM, i, k)``;
-* combining retrieved lists, ``fn(lists, exclude)``, and ranking candidates, ``fn(vu, VM, candidates, k)``.
+  checked through a summary of its structure (:func:`model_summary`), since its weights are
+  random: :data:`TWO_TOWER`;
+* the ``k`` movies nearest to movie ``i``, ``fn(VM, i, k)``
+  (:func:`recsys_utils.retrieval.related_items`): :data:`NEAREST`.
+
+pandas and Keras are imported only by the check that needs them, when it runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ._check_engine import Mistake, Trial, fmt
-from ._tf import tf
+from .._tf import tf
+from ..retrieval import related_items
+from .engine import Case, Mistake, Trial, copying, fmt, run_check
+from .mistakes import NOT_A_NUMBER, RETURNED_NONE, not_indices, same_set_other_order
 
+__all__ = ["check_genre_average", "check_two_tower", "check_nearest_movies", "GENRE_AVERAGE", "TWO_TOWER",
+           "NEAREST"]
 
-def _same_set_other_order(t: Trial) -> bool:
-    got = np.asarray(t.got).ravel().tolist() if t.got is not None else None
-    want = np.asarray(t.expected).ravel().tolist()
-    return got is not None and sorted(got) == sorted(want) and got != want
-
-
-def _not_indices(t: Trial) -> bool:
-    got = np.asarray(t.got, dtype=float)
-    return got.size > 0 and not np.all(got == np.round(got))
+#: A hand-made MovieLens: (movieId, genres) and (userId, movieId, rating).
+GENRE_MOVIES = ((1, "Comedy|Romance"), (2, "Comedy"), (3, "Sci-Fi|Action"), (4, "Drama"),
+                (5, "Comedy|Drama"), (6, "Film-Noir|Drama"), (7, "Sci-Fi"))
+GENRE_RATINGS = ((1, 1, 4.0), (1, 2, 5.0), (1, 3, 2.0), (1, 4, 3.0), (1, 5, 4.5),
+                 (2, 2, 1.0), (2, 3, 4.0), (2, 6, 5.0), (2, 7, 3.5),
+                 (3, 1, 2.0), (3, 4, 5.0), (3, 5, 3.0), (3, 7, 4.0))
 
 
 # ----------------------------------------------------------------------------- genre average
@@ -71,6 +76,48 @@ GENRE_AVERAGE = [
     Mistake("the strength argument is ignored (you used 5): this case has strength={strength:g}",
             partial(_genre_average, fixed=5.0)),
 ]
+
+
+def _genre_reference(train: Any, movies: Any, user_id: int, genre: str, strength: float) -> float:
+    from ..features import user_features
+
+    users = user_features(train, movies, strength=strength)
+    return float(users.column(f"avg={genre}")[list(users.ids).index(user_id)])
+
+
+def check_genre_average(fn: Callable) -> None:
+    """Check ``fn(train, movies, user_id, genre, strength) -> float``, a user's shrunk genre average.
+
+    ``train`` has columns ``userId``, ``movieId``, ``rating``; ``movies`` ``movieId``, ``genres``
+    (``|``-separated). The result is :math:`(\\sum y + a \\bar y^{(j)}) / (n + a)` over the user's
+    ratings of movies in the genre, :math:`a` = ``strength``, as the ``avg=<genre>`` column of
+    :func:`recsys_utils.features.user_features`. The cases use a hand-made table of 7 movies
+    and 3 users: user 1's mean is 18.5 / 5 = 3.7 and their Comedy ratings 4, 5, 4.5, so with
+    strength 5 their Comedy average is (13.5 + 5 x 3.7) / (3 + 5) = 4.
+
+    Diagnoses: NaN for a genre the user never rated, the plain average, shrunk towards the
+    global mean or 0, divided by n instead of n + strength, genres matched exactly instead of
+    split on ``|``, every user's ratings used, the strength argument ignored.
+    """
+    import pandas as pd
+
+    movies = pd.DataFrame(GENRE_MOVIES, columns=["movieId", "genres"])
+    movies.insert(1, "title", [f"Movie {m} (2000)" for m in movies["movieId"]])
+    train = pd.DataFrame(GENRE_RATINGS, columns=["userId", "movieId", "rating"])
+    cases = []
+    for user_id, genre, strength in ((1, "Comedy", 5.0), (1, "Film-Noir", 5.0), (2, "Sci-Fi", 2.0),
+                                     (3, "Drama", 1.0), (3, "Comedy", 10.0)):
+        mine = train[train["userId"] == user_id]
+        fields = {"user_id": user_id, "genre": genre, "strength": strength,
+                  "user_mean": float(mine["rating"].mean()), "global_mean": float(train["rating"].mean())}
+        cases.append(Case(f"the hand-made table, user {user_id} (mean {fields['user_mean']:.4g}), "
+                          f"genre {genre!r}, strength={strength:g}", (train, movies, user_id, genre, strength),
+                          fields))
+    copy = copying(fn, lambda a: (a[0].copy(), a[1].copy(), *a[2:]))
+    run_check("genre_average", copy, _genre_reference, cases,
+              [RETURNED_NONE, *GENRE_AVERAGE, NOT_A_NUMBER], rtol=1e-6,
+              hint="mine = train[train.userId == user_id]; in_genre = genre in the movie's genres.split('|'); "
+                   "(sum of mine's ratings in the genre + strength * mine's mean) / (count + strength).")
 
 
 # ----------------------------------------------------------------------------- two towers
@@ -164,6 +211,30 @@ TWO_TOWER = [
 ]
 
 
+def check_two_tower(fn: Callable) -> None:
+    """Check ``fn(num_user_features, num_item_features) -> keras.Model``, the lecture's two towers.
+
+    The model's weights are random, so the check compares its structure with the lecture's
+    (:func:`recsys_utils.two_tower.build_two_tower` builds the same): two inputs of the given
+    sizes, user first; output ``(None, 1)``; Dense layers of 256, 128 and 32 units in each tower,
+    the first two ReLU; the number of weights; and predictions within [-1, 1] on inputs of size
+    100 (both vectors normalized). Builds two small models (no training).
+
+    Diagnoses: something other than a keras.Model returned, one input or the inputs swapped or
+    of the wrong size, no Dot (output not one number), ReLU on the last layer or on none, other
+    layer sizes, the vectors not normalized.
+    """
+    def build(n_user: int, n_item: int):
+        return model_summary(fn(n_user, n_item))
+
+    cases = [Case(f"num_user_features={nu}, num_item_features={ni}", (nu, ni), {"n_user": nu, "n_item": ni})
+             for nu, ni in ((5, 7), (12, 3))]
+    run_check("two_tower", build if callable(fn) else fn, two_tower_reference, cases,
+              [RETURNED_NONE, *TWO_TOWER], parts=MODEL_PARTS,
+              hint="each tower Dense(256, relu) -> Dense(128, relu) -> Dense(32), then "
+                   "UnitNormalization(axis=1); output Dot(axes=1)([vu, vm]).")
+
+
 # ----------------------------------------------------------------------------- nearest movies
 def _nearest(VM, i, k, *, keep_self=False, far=False, skip_first=False, dot=False):
     d = -(VM @ VM[i]) if dot else np.sum((VM - VM[i]) ** 2, axis=1)
@@ -180,7 +251,7 @@ NEAREST = [
             partial(_nearest, skip_first=True)),
     Mistake(lambda t: f"return k = {t.case.fields['k']} movie indices; yours has shape {np.shape(t.got)}",
             when=lambda t: np.shape(t.got) != np.shape(t.expected)),
-    Mistake("return movie indices (np.argsort), not distances", when=_not_indices),
+    Mistake("return movie indices (np.argsort), not distances", when=not_indices),
     Mistake("movie {i} is in its own list (its distance to itself is 0): set d[i] = np.inf before "
             "sorting", partial(_nearest, keep_self=True)),
     Mistake("farthest first: sort by increasing distance, np.argsort(d), so the nearest comes first",
@@ -189,53 +260,28 @@ NEAREST = [
             "squared distance ||v_m(k) - v_m(i)||² (the two orders agree only for vectors of length 1)",
             partial(_nearest, dot=True)),
     Mistake("the right movies in the wrong order: nearest first (np.argsort sorts; np.argpartition "
-            "does not)", when=_same_set_other_order),
+            "does not)", when=same_set_other_order),
 ]
 
 
-# ----------------------------------------------------------------------------- combine and rank
-def _combine(lists, exclude, *, dedupe=True, drop=True, only_last=False, by_index=False):
-    skip = set(np.asarray(exclude).tolist()) if drop else set()
-    out: list[int] = []
-    for items in lists:
-        if only_last:
-            out = []
-        out += [int(i) for i in items if int(i) not in skip]
-    if by_index:
-        return np.array(sorted(set(out)), dtype=np.int64)
-    return np.array(list(dict.fromkeys(out)) if dedupe else out, dtype=np.int64)
+def _nearest_reference(VM: np.ndarray, i: int, k: int) -> np.ndarray:
+    return related_items(VM, i, k).indices
 
 
-COMBINE = [
-    Mistake("movies already watched (in exclude) are still there: skip them",
-            partial(_combine, drop=False)),
-    Mistake("the result has duplicates: keep only the first occurrence of each movie (remember "
-            "what you kept in a set)", partial(_combine, dedupe=False)),
-    Mistake("only the last list's movies are there: create the result (and the set) once, before "
-            "the loop over the lists", partial(_combine, only_last=True)),
-    Mistake("sorted by movie index: keep the retrieval order, first list first, each list in its "
-            "own order (np.unique and sorted() both sort)", partial(_combine, by_index=True)),
-    Mistake("the right movies in the wrong order: keep the retrieval order, first list first, each "
-            "list in its own order, each movie where it first appears", when=_same_set_other_order),
-]
+def check_nearest_movies(fn: Callable) -> None:
+    """Check ``fn(VM, i, k) -> indices``, the ``k`` movies nearest to movie ``i``, nearest first.
 
+    ``VM`` is ``(n_movies, n_features)``; the result has shape ``(k,)``, the movies with the
+    smallest :math:`\\|v_m^{(k)} - v_m^{(i)}\\|^2` without ``i`` itself, as
+    :func:`recsys_utils.retrieval.related_items` finds them. The vectors are seeded random ones,
+    not of length 1, so ranking by dot product gives a different list.
 
-def _rank(vu, VM, candidates, k, *, positions=False, worst=False, everything=False, cut=True):
-    pool = np.arange(len(VM)) if everything else np.asarray(candidates)
-    scores = VM[pool] @ vu
-    order = np.argsort(scores if worst else -scores, kind="stable")
-    order = order[:k] if cut else order
-    return order if positions else pool[order]
-
-
-RANK = [
-    Mistake("you returned positions in the candidate list: return the movie indices, "
-            "candidates[order]", partial(_rank, positions=True)),
-    Mistake("worst first: sort by decreasing score, the largest v_u · v_m first", partial(_rank, worst=True)),
-    Mistake("you ranked every movie of VM, not just the candidates: score VM[candidates] only "
-            "(the best movies overall were not all retrieved)", partial(_rank, everything=True)),
-    Mistake("return only the k = {k} best candidates, not all of them ranked", partial(_rank, cut=False)),
-    Mistake("return movie indices, not scores", when=_not_indices),
-    Mistake("the right movies in the wrong order: best first, by decreasing v_u · v_m",
-            when=_same_set_other_order),
-]
+    Diagnoses: movie i in its own list, farthest first, k - 1 or another number of movies,
+    distances instead of indices, ranked by dot product, unsorted (argpartition).
+    """
+    VM = np.random.default_rng(0).normal(size=(40, 6)) * np.linspace(0.5, 2.0, 40)[:, None]
+    cases = [Case(f"40 random vectors of 6 features, movie i={i}, k={k}", (VM, i, k),
+                  {"i": i, "k": k, "k_minus_1": k - 1}) for i, k in ((0, 10), (17, 5), (39, 3))]
+    run_check("nearest_movies", copying(fn, lambda a: (a[0].copy(), *a[1:])), _nearest_reference, cases,
+              [RETURNED_NONE, *NEAREST], hint="d = np.sum((VM - VM[i]) ** 2, axis=1); d[i] = np.inf; "
+                                                 "np.argsort(d)[:k].")

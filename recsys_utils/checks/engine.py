@@ -1,4 +1,4 @@
-"""The engine behind :mod:`recsys_utils.checks`: run a learner's function, compare, diagnose.
+"""The engine of :mod:`recsys_utils.checks`: run a learner's function, compare, diagnose.
 
 A check is data: a reference function, a few :class:`Case` inputs (the lecture's toy table
 and seeded random problems) and a list of :class:`Mistake` diagnoses. :func:`run_check`
@@ -14,12 +14,15 @@ Nothing here imports TensorFlow.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["Case", "Trial", "Mistake", "run_check", "close", "fmt", "show", "random_problem", "shape_name"]
+__all__ = ["Case", "Trial", "Mistake", "run_check", "check_close", "close", "copying", "fmt", "show",
+           "shape_name"]
 
 
 @dataclass(frozen=True)
@@ -230,22 +233,41 @@ def show(label: str, text: str, width: int) -> str:
     return f"  {label}:\n    " + text.replace("\n", "\n    ")
 
 
-def random_problem(n_movies: int, n_users: int, n_features: int, seed: int, *,
-                   binary: bool = False, scale: float = 1.0) -> tuple[np.ndarray, ...]:
-    """Seeded ``X, W, b, Y, R`` in the series' notation.
+def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol: float = 1e-9) -> None:
+    """Assert that ``got`` has the shape of ``expected`` and equals it within ``rtol``/``atol``.
 
-    About 60 % of the cells are rated; every movie and every user has at least one rating.
-    ``Y`` holds half stars 0-5 (or labels 0/1 if ``binary``) where rated and 0 elsewhere.
-    ``X`` and ``W`` are standard normal times ``scale``; ``b`` is standard normal.
+    Prints ``✓ name`` (with the value, for a number) on success. Raises ``AssertionError``
+    naming both shapes, or the largest difference and where it is, otherwise.
+
+    >>> check_close("w·x + b", 5 * 0.99 + 0, 4.95)
+    ✓ w·x + b = 4.95
     """
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_movies, n_features)) * scale
-    W = rng.normal(size=(n_users, n_features)) * scale
-    b = rng.normal(size=(1, n_users))
-    R = (rng.random((n_movies, n_users)) < 0.6).astype(float)
-    for i in np.flatnonzero(R.sum(axis=1) == 0):
-        R[i, rng.integers(n_users)] = 1.0
-    for j in np.flatnonzero(R.sum(axis=0) == 0):
-        R[rng.integers(n_movies), j] = 1.0
-    Y = rng.integers(0, 2, R.shape) if binary else rng.integers(0, 11, R.shape) / 2
-    return X, W, b, Y.astype(float) * R, R
+    if close(got, expected, rtol, atol):
+        print(f"✓ {name}" + (f" = {fmt(got)}" if np.ndim(got) == 0 else ""))
+        return
+    try:
+        g_shape, e_shape = np.shape(np.asarray(got, dtype=float)), np.shape(expected)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
+    if g_shape != e_shape:
+        problem = f"expected shape {e_shape}, got shape {g_shape}"
+    else:
+        diff = np.abs(np.asarray(got, dtype=float) - np.asarray(expected, dtype=float))
+        k = np.unravel_index(np.nanargmax(diff), diff.shape) if diff.ndim else ()
+        where = f" at index {tuple(int(i) for i in k)}" if k else ""
+        problem = f"largest difference {np.nanmax(diff):.3g}{where}"
+    raise AssertionError(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
+                         f"{show('got', fmt(got), 10)}")
+
+
+def copying(fn: Callable, copy: Callable[[tuple], tuple]) -> Callable:
+    """``fn`` called on copies of its arguments, so that a learner's function that changes them
+    in place cannot change the next case."""
+    if not callable(fn):
+        return fn
+
+    @functools.wraps(fn)
+    def call(*args):
+        return fn(*copy(args))
+
+    return call
