@@ -36,6 +36,7 @@ module            what                                                  checks
                                                                         nearest_movies
 ``nb09``          09 retrieval and ranking                              combine_candidates,
                                                                         rank_candidates
+``nb11``          11 scaling up                                         batch_cost
 ================  ====================================================  =========================
 
 Nothing here imports TensorFlow (or pandas) until a check that needs it runs. Shapes follow
@@ -59,6 +60,7 @@ from .nb05 import check_fit_new_user, check_normalize_ratings
 from .nb06 import check_cofi_cost_observed, check_shrunk_movie_means
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
 from .nb09 import check_combine_candidates, check_rank_candidates
+from .nb11 import check_batch_cost
 
 __all__ = [
     "LECTURE_W",
@@ -78,5 +80,6 @@ __all__ = [
     "check_two_tower",
     "check_nearest_movies",
     "check_combine_candidates",
+    "check_batch_cost",
     "check_rank_candidates",
 ]
