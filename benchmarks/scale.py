@@ -1,17 +1,18 @@
 """Benchmark 5: scaling up — mini-batch training from 100 thousand to 25 million synthetic ratings.
 
 For each size :math:`N` the ratings come from :func:`recsys_utils.synthetic.synthetic_ratings`
-with MovieLens 25M's density and aspect (:func:`~recsys_utils.synthetic.movielens_25m_shape`;
-25,000,095 ratings is exactly its 162,541 users x 62,423 movies), split 90 / 10 at random,
-and :func:`recsys_utils.minibatch.train_minibatch` trains :math:`n = 32` features with Adam on
+over MovieLens 25M's catalogue, 162,541 users x 62,423 movies (as the issue measured: the
+parameters stay the same, only the ratings grow; at 25,000,095 ratings it is MovieLens 25M's
+size and density), split 90 / 10 at random, and :func:`recsys_utils.minibatch.train_minibatch` trains :math:`n = 32` features with Adam on
 batches of 65,536 for 10 epochs. Each size runs in a fresh process, so its peak memory (the
 child's maximum resident set size, which includes Python, NumPy, TensorFlow and the data) is
 its own. Reported: seconds per epoch (median of the epochs after the first, which also traces
 the step), peak memory, and the test RMSE beside the planted noise floor. The growth exponent
 between sizes is read off as :math:`\\log(t_2/t_1) / \\log(N_2/N_1)` (1 = linear).
 
-Also: the dense path (``train_cofi`` on ``Y``, ``R``) where it fits, one full-batch step per
-"epoch"; and the feeding choices at one size (NumPy permutation or ``tf.data`` full-buffer
+Also: the dense path (``train_cofi`` on ``Y``, ``R``) where it fits — on a catalogue shrunk with
+the ratings (:func:`~recsys_utils.synthetic.movielens_25m_shape`, the same density), one
+full-batch step per "epoch", beside mini-batch training on the same data; and the feeding choices at one size (NumPy permutation or ``tf.data`` full-buffer
 shuffle, with or without XLA).
 
 ``--quick`` uses 10^4 and 10^5 ratings and 2 epochs, all in one process (figures meaningless). ``BENCH_SCALE_MAX_RATINGS`` caps the
@@ -38,12 +39,16 @@ SETTINGS = dict(n_features=32, lambda_=5.0, learning_rate=0.01, batch_size=65_53
 TARGET = dict(rmse_above_floor=0.05, seconds=600, memory_mb=4_000)
 
 
-def child(kind: str, n_ratings: int, epochs: int, pipeline: str = "numpy", jit: bool = False) -> dict:
-    """Run in a fresh process: generate, split, train; return the figures (also the peak memory)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from recsys_utils.synthetic import movielens_25m_shape, synthetic_ratings, train_test_indices
+def child(kind: str, n_ratings: int, epochs: int, pipeline: str = "numpy", jit: bool = False,
+          shape: str = "ml25m") -> dict:
+    """Run in a fresh process: generate, split, train; return the figures (also the peak memory).
 
-    n_users, n_movies = movielens_25m_shape(n_ratings)
+    ``shape``: "ml25m" (162,541 users x 62,423 movies) or "scaled" (MovieLens 25M's density).
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from recsys_utils.synthetic import ML25M_MOVIES, ML25M_USERS, movielens_25m_shape, synthetic_ratings, train_test_indices
+
+    n_users, n_movies = (ML25M_USERS, ML25M_MOVIES) if shape == "ml25m" else movielens_25m_shape(n_ratings)
     t0 = time.perf_counter()
     data = synthetic_ratings(n_users, n_movies, n_ratings, seed=0)
     gen = time.perf_counter() - t0
@@ -77,12 +82,12 @@ def child(kind: str, n_ratings: int, epochs: int, pipeline: str = "numpy", jit: 
 
 
 def _run_child(kind: str, n: int, epochs: int, pipeline: str = "numpy", jit: bool = False, *,
-               in_process: bool = False) -> dict:
-    log(f"scale: {kind} {pipeline}{' + XLA' if jit else ''}, {n:,} ratings, {epochs} epoch(s) ...")
+               shape: str = "ml25m", in_process: bool = False) -> dict:
+    log(f"scale: {kind} {pipeline}{' + XLA' if jit else ''}, {n:,} ratings ({shape}), {epochs} epoch(s) ...")
     if in_process:  # --quick: one TensorFlow import for all; peak memory is then the whole run's
         t0 = time.perf_counter()
-        return child(kind, n, epochs, pipeline, jit) | {"wall_s": time.perf_counter() - t0}
-    cmd = [sys.executable, "-m", "benchmarks.scale", kind, str(n), str(epochs), pipeline, str(int(jit))]
+        return child(kind, n, epochs, pipeline, jit, shape) | {"wall_s": time.perf_counter() - t0}
+    cmd = [sys.executable, "-m", "benchmarks.scale", kind, str(n), str(epochs), pipeline, str(int(jit)), shape]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -106,7 +111,8 @@ def run(cfg: Config) -> str:
     dense_max = 10_000 if cfg.quick else 100_000
     q = cfg.quick
     results = [_run_child("minibatch", n, epochs, in_process=q) for n in sizes]
-    dense = [_run_child("dense", n, 3, in_process=q) for n in sizes if n <= dense_max]
+    dense = [(_run_child("dense", n, 3, shape="scaled", in_process=q),
+              _run_child("minibatch", n, 3, shape="scaled", in_process=q)) for n in sizes if n <= dense_max]
 
     rows, prev = [], None
     for r in results:
@@ -119,7 +125,8 @@ def run(cfg: Config) -> str:
         rows.append([f"{r['n_ratings']:,}", f"{r['n_users']:,} × {r['n_movies']:,}", fmt_time(r["generate_s"]),
                      fmt_time(t), growth, f"{r['peak_mb']:,.0f} MB", f"{r['test_rmse'][-1]:.4f}",
                      f"{r['floor']:.4f}", fmt_time(r["train_s"])])
-    parts = [f"### 5. Scaling up\n\nSynthetic ratings with MovieLens 25M's density (`recsys_utils.synthetic`), "
+    parts = [f"### 5. Scaling up\n\nSynthetic ratings over MovieLens 25M's 162,541 users × 62,423 movies "
+             "(`recsys_utils.synthetic`), "
              f"90 / 10 random split, `train_minibatch` with n = {SETTINGS['n_features']}, λ = {SETTINGS['lambda_']:g}, "
              f"Adam {SETTINGS['learning_rate']:g}, batch {SETTINGS['batch_size']:,}, {epochs} epochs; each size in "
              "a fresh process.\n",
@@ -137,11 +144,13 @@ def run(cfg: Config) -> str:
                      f"≤ 4 GB): RMSE {gap:+.4f} above the floor, {fmt_time(r['train_s'])} of training, "
                      f"{r['peak_mb']:,.0f} MB peak — **{'met' if ok else 'not met'}**.")
     if dense:
-        drows = [[f"{d['n_ratings']:,}", f"{d['n_users']:,} × {d['n_movies']:,}",
-                  f"{d['n_users'] * d['n_movies']:,}", fmt_time(_per_epoch(d)) if "error" not in d else d["error"],
-                  f"{d.get('peak_mb', float('nan')):,.0f} MB"] for d in dense]
-        parts += ["\n#### The dense path where it fits (`train_cofi` on Y, R, float32): one full step per epoch\n",
-                  table(["ratings", "users × movies", "cells", "per step", "peak memory"], drows)]
+        drows = [[f"{d['n_ratings']:,}", f"{d['n_users']:,} × {d['n_movies']:,}", f"{d['n_users'] * d['n_movies']:,}"]
+                 + [x for r in (d, m) for x in ((fmt_time(_per_epoch(r)), f"{r['peak_mb']:,.0f} MB")
+                                                if "error" not in r else (r["error"], ""))] for d, m in dense]
+        parts += ["\n#### The dense path where it fits (`train_cofi` on Y, R, float32; one full step per epoch) "
+                  "beside mini-batches, on a catalogue shrunk to MovieLens 25M's density\n",
+                  table(["ratings", "users × movies", "cells", "dense per epoch", "dense peak",
+                         "mini-batch per epoch", "mini-batch peak"], drows)]
     n_feed = 10_000 if cfg.quick else 1_000_000
     feed = [_run_child("minibatch", n_feed, 3, p, j, in_process=q) for p in ("numpy", "tf.data") for j in (False, True)]
     frows = [[r.get("pipeline", "?") + (" + XLA" if r.get("jit") else ""),
@@ -154,5 +163,5 @@ def run(cfg: Config) -> str:
 
 
 if __name__ == "__main__":  # a child: python -m benchmarks.scale KIND N EPOCHS PIPELINE JIT
-    kind, n, ep, pipe, jit = sys.argv[1:6]
-    print(json.dumps(child(kind, int(n), int(ep), pipe, bool(int(jit)))))
+    kind, n, ep, pipe, jit, shape = sys.argv[1:7]
+    print(json.dumps(child(kind, int(n), int(ep), pipe, bool(int(jit)), shape)))
