@@ -35,7 +35,7 @@ from ._common import Config, fmt_time, log, table
 
 FULL_SIZES = (100_000, 1_000_000, 10_000_000, 25_000_095)
 QUICK_SIZES = (10_000, 100_000)
-SETTINGS = dict(n_features=32, lambda_=5.0, learning_rate=0.01, batch_size=65_536)
+SETTINGS = dict(n_features=32, lambda_=5.0, learning_rate=0.0015, batch_size=65_536)  # tuned on a 2.5 M proxy of 25 M (same ratings per user and movie, same steps per epoch)
 TARGET = dict(rmse_above_floor=0.05, seconds=600, memory_mb=4_000)
 
 
