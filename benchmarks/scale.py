@@ -55,13 +55,16 @@ def child(kind: str, n_ratings: int, epochs: int, pipeline: str = "numpy", jit: 
     tr, te = train_test_indices(n_ratings, 0.1, seed=0)
     out = dict(kind=kind, n_ratings=n_ratings, n_users=n_users, n_movies=n_movies, generate_s=gen,
                floor=data.noise_floor(te), pipeline=pipeline, jit=jit)
+    train = (data.item_idx[tr], data.user_idx[tr], data.rating[tr])
+    test = (data.item_idx[te], data.user_idx[te], data.rating[te])
+    del data, tr, te  # keep only what training needs: at 25 M the generator's arrays are ~0.6 GB
     if kind == "dense":
         from recsys_utils.training import train_cofi
 
         Y = np.zeros((n_movies, n_users), dtype=np.float32)
         R = np.zeros((n_movies, n_users), dtype=np.float32)
-        Y[data.item_idx[tr], data.user_idx[tr]] = data.rating[tr]
-        R[data.item_idx[tr], data.user_idx[tr]] = 1.0
+        Y[train[0], train[1]] = train[2]
+        R[train[0], train[1]] = 1.0
         marks = []
         t0 = time.perf_counter()
         train_cofi(Y, R, n_features=SETTINGS["n_features"], iterations=epochs, dtype="float32",
@@ -71,9 +74,8 @@ def child(kind: str, n_ratings: int, epochs: int, pipeline: str = "numpy", jit: 
         from recsys_utils.minibatch import train_minibatch
 
         t0 = time.perf_counter()
-        res = train_minibatch(data.item_idx[tr], data.user_idx[tr], data.rating[tr], n_movies, n_users,
-                              epochs=epochs, pipeline=pipeline, jit_compile=jit, seed=1,
-                              validation=(data.item_idx[te], data.user_idx[te], data.rating[te]), **SETTINGS)
+        res = train_minibatch(*train, n_movies, n_users, epochs=epochs, pipeline=pipeline, jit_compile=jit,
+                              seed=1, validation=test, **SETTINGS)
         out["train_s"] = time.perf_counter() - t0
         out["epoch_s"] = res.epoch_seconds.tolist()
         out["test_rmse"] = res.val_rmse.tolist()
