@@ -1,8 +1,8 @@
 """Benchmark 4: every notebook executed top to bottom in a fresh kernel, cold and warm.
 
 Each notebook runs with ``nbclient`` in a new ``python3`` kernel (started for it and shut
-down after it), from the ``notebooks/`` folder, with ``MPLBACKEND=Agg`` — as CI runs them
-with ``pytest --nbval-lax``. The wall time includes starting the kernel.
+down after it), from the ``notebooks/`` folder, with the kernel's own inline backend drawing every figure —
+as CI runs them with ``pytest --nbval-lax``. The wall time includes starting the kernel.
 
 *Cold* and *warm*: the kernels get ``RECSYS_CACHE`` pointing at a new, empty folder, so
 nothing an earlier run cached is found (MovieLens itself comes from ``RECSYS_DATA``, which is
@@ -100,7 +100,7 @@ def run(cfg: Config) -> str:
             return "### 4. Notebook run times\n\nNo notebook found: skipped.\n"
         cache = tmp / "cache"
         cache.mkdir()
-        env = dict(RECSYS_CACHE=str(cache), MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
+        env = dict(RECSYS_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="2")
         if cfg.quick and not cfg.notebooks:
             data_note = "no MovieLens needed"
         elif os.environ.get("RECSYS_DATA"):

@@ -2,7 +2,8 @@
 
 Importing this package is quiet: it downloads nothing, prints nothing, changes no
 matplotlib settings and does not import TensorFlow (nor pandas). TensorFlow is imported
-the first time a TensorFlow function (``*_tf``, ``train_*``) is called; the data modules
+the first time a TensorFlow function (``*_tf``, ``train_*``) is called, without its start-up
+notices (``import_tensorflow_quietly``); the data modules
 (``toy``, ``movielens``, ``ratings``) and ``checks`` load on first use.
 
 Notation (see ``docs/notation.md``): ``Y`` and ``R`` are ``(n_movies, n_users)``, ``X`` is
@@ -13,8 +14,10 @@ Notation (see ``docs/notation.md``): ``Y`` and ``R`` are ``(n_movies, n_users)``
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
+from ._tf import import_tensorflow_quietly
 from .binary_labels import (
     binary_cost,
     binary_cost_loop,
@@ -52,18 +55,18 @@ _LAZY = {
     "movielens": ("MovieLens", "load_movielens", "movielens_cache_dir"),
     "ratings": ("ratings_to_matrices", "ratings_to_triples", "binarize"),
     "splits": ("split_random", "split_by_time"),
-    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k"),
+    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k", "paired_bootstrap",
+                "bootstrap_mean"),
     "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
     "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
     "popularity": ("item_popularity", "smoothed_item_mean"),
     "retrieval": ("top_k", "top_k_loop", "related_items"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
-_SUBMODULES = {
-    "baselines", "candidates", "checks", "download", "explorer", "features", "gradient_descent",
-    "metrics", "movielens", "new_user", "plots", "popularity", "ratings", "retrieval", "splits", "toy",
-    "training", "two_tower", "validation", "widgets",
-}
+# Every public module of the package, found on disk so the list cannot drift from the files.
+_SUBMODULES = frozenset(
+    info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -80,6 +83,7 @@ def __dir__() -> list[str]:
 
 __all__ = sorted(
     {name for name, value in globals().items()
-     if not name.startswith("_") and callable(value) and getattr(value, "__module__", "").startswith(__name__)}
+     if not name.startswith("_") and callable(value)
+     and getattr(value, "__module__", "").startswith(__name__)}
     | set(_LAZY_NAMES)
 )

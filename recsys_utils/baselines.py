@@ -23,9 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .cofi_cost_tf import _check_triples
 from .popularity import smoothed_item_mean
-from .validation import check_int, check_lambda
+from .validation import check_indices, check_lambda, check_number, check_triples
 
 __all__ = [
     "GlobalMeanBaseline",
@@ -37,31 +36,25 @@ __all__ = [
 ]
 
 
-def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int, n_users: int) -> tuple[np.ndarray, np.ndarray]:
+def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int,
+                 n_users: int) -> tuple[np.ndarray, np.ndarray]:
     """Validate the (movie, user) index pairs to predict for; return them as int arrays."""
-    item_idx, user_idx = np.asarray(item_idx), np.asarray(user_idx)
-    for name, idx, n in (("item_idx", item_idx, n_movies), ("user_idx", user_idx, n_users)):
-        if idx.ndim != 1 or not (np.issubdtype(idx.dtype, np.integer) or idx.size == 0):
-            raise TypeError(f"{name} must be a 1-D integer array, got dtype {idx.dtype} shape {idx.shape}")
-        if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(f"{name} holds indices from {idx.min()} to {idx.max()} but must lie in [0, {n})")
+    item_idx = check_indices(item_idx, "item_idx", n_movies, into="the movies (n_movies)")
+    user_idx = check_indices(user_idx, "user_idx", n_users, into="the users (n_users)")
     if item_idx.shape != user_idx.shape:
-        raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape {user_idx.shape}; "
+        raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape "
+                         f"{user_idx.shape}; "
                          "one entry per (movie, user) pair")
-    return item_idx.astype(np.intp), user_idx.astype(np.intp)
-
-
-def _check_sizes(n_movies: Any, n_users: Any) -> None:
-    for name, v in (("n_movies", n_movies), ("n_users", n_users)):
-        check_int(f"{name}", v)
+    return item_idx, user_idx
 
 
 def _check_training(item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int):
-    _check_sizes(n_movies, n_users)
+    """Validate training triples: sizes, indices in range, one rating per pair, at least one."""
+    n_movies = check_number(n_movies, "n_movies", integer=True, low=1)
+    n_users = check_number(n_users, "n_users", integer=True, low=1)
     if np.size(y) == 0:
         raise ValueError("y is empty: a baseline needs at least one training rating")
-    item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, n_movies, n_users)
-    return item_idx, user_idx, y
+    return check_triples(item_idx, user_idx, y, n_movies, n_users)
 
 
 @dataclass(frozen=True)
@@ -139,7 +132,8 @@ class BiasesBaseline:
         return self.global_mean + self.b[0, user_idx] + self.c[item_idx, 0]
 
 
-def global_mean_baseline(item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int) -> GlobalMeanBaseline:
+def global_mean_baseline(item_idx: Any, user_idx: Any, y: Any, n_movies: int,
+                         n_users: int) -> GlobalMeanBaseline:
     """Fit the global-mean baseline :math:`\\hat y^{(i,j)} = \\bar y`.
 
     Parameters
@@ -208,11 +202,7 @@ def movie_mean_baseline(
     array([3.66666667, 2.        , 3.        ])
     """
     item_idx, user_idx, y = _check_training(item_idx, user_idx, y, n_movies, n_users)
-    if isinstance(shrinkage, bool) or not isinstance(shrinkage, (int, float, np.integer, np.floating)):
-        raise TypeError(f"shrinkage must be a number, got {type(shrinkage).__name__}")
-    k = float(shrinkage)
-    if not np.isfinite(k) or k < 0:
-        raise ValueError(f"shrinkage must be a finite number >= 0 (pretend ratings), got {shrinkage!r}")
+    k = check_number(shrinkage, "shrinkage", low=0)  # pretend ratings at the global mean
     gm = float(y.mean())
     counts = np.bincount(item_idx, minlength=n_movies)
     mu = smoothed_item_mean(item_idx, y, n_movies, strength=k, prior=gm)
@@ -253,9 +243,11 @@ def biases_baseline(
 
     is minimized exactly in the movie biases with the user biases fixed, and vice versa:
 
-    .. math:: c^{(i)} \\leftarrow \\frac{\\sum_{j:r(i,j)=1} (y^{(i,j)} - \\bar y - b^{(j)})}{\\lambda + n_i},
+    .. math:: c^{(i)} \\leftarrow
+              \\frac{\\sum_{j:r(i,j)=1} (y^{(i,j)} - \\bar y - b^{(j)})}{\\lambda + n_i},
               \\qquad
-              b^{(j)} \\leftarrow \\frac{\\sum_{i:r(i,j)=1} (y^{(i,j)} - \\bar y - c^{(i)})}{\\lambda + m^{(j)}}
+              b^{(j)} \\leftarrow
+              \\frac{\\sum_{i:r(i,j)=1} (y^{(i,j)} - \\bar y - c^{(i)})}{\\lambda + m^{(j)}}
 
     starting from :math:`b = 0` (the first movie step gives the movie means shrunk with
     ``shrinkage=lambda_``). Each step can only lower :math:`J`, which is convex, so the
@@ -272,7 +264,7 @@ def biases_baseline(
     """
     item_idx, user_idx, y = _check_training(item_idx, user_idx, y, n_movies, n_users)
     lam = check_lambda(lambda_)
-    check_int("n_rounds", n_rounds)
+    check_number(n_rounds, "n_rounds", integer=True, low=1)
     gm = float(y.mean())
     n_i = np.bincount(item_idx, minlength=n_movies)
     m_j = np.bincount(user_idx, minlength=n_users)

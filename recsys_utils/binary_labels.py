@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from ._tf import tf
-from .validation import check_lambda, check_param_shapes, check_params, check_ratings_R
+from .cofi_cost_tf import _shape, as_params_tf, dense_cost_tf
+from .validation import (
+    check_labels,
+    check_lambda,
+    check_param_shapes,
+    check_params,
+    check_ratings_R,
+)
 
 __all__ = [
     "sigmoid",
@@ -50,27 +57,19 @@ def binary_loss(z: Any, y: Any) -> np.ndarray:
     return np.logaddexp(0.0, z) - y * z
 
 
-def _check_labels(Y: np.ndarray, R: np.ndarray) -> None:
-    bad = (R == 1) & (Y != 0) & (Y != 1)
-    if bad.any():
-        where = tuple(int(k) for k in np.argwhere(bad)[0])
-        raise ValueError(
-            f"Y must hold binary labels 0 or 1 where R == 1; found {Y[where]:g} at index {where} "
-            "(turn ratings into labels first, e.g. recsys_utils.binarize)"
-        )
-
-
 def binary_cost_loop(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> float:
     """The binary-label cost with explicit loops (the reference).
 
     Notes
     -----
     .. math::
-        J(w, b, x) = \\sum_{(i,j):r(i,j)=1} L\\left(g(w^{(j)} \\cdot x^{(i)} + b^{(j)}), y^{(i,j)}\\right)
-        + \\frac{\\lambda}{2} \\sum_{j,k} (w_k^{(j)})^2 + \\frac{\\lambda}{2} \\sum_{i,k} (x_k^{(i)})^2
+        J(w, b, x) = \\sum_{(i,j):r(i,j)=1}
+        L\\left(g(w^{(j)} \\cdot x^{(i)} + b^{(j)}), y^{(i,j)}\\right)
+        + \\frac{\\lambda}{2} \\sum_{j,k} (w_k^{(j)})^2
+        + \\frac{\\lambda}{2} \\sum_{i,k} (x_k^{(i)})^2
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)
-    _check_labels(Y, R)
+    check_labels(Y, R)
     lam = check_lambda(lambda_)
     J = 0.0
     for i in range(Y.shape[0]):
@@ -100,7 +99,7 @@ def binary_cost(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> float
     squared-error cost; ``b`` is not regularised.
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)
-    _check_labels(Y, R)
+    check_labels(Y, R)
     lam = check_lambda(lambda_)
     Z = X @ W.T + b
     return float(np.sum(binary_loss(Z, Y) * R) + (lam / 2) * (np.sum(W**2) + np.sum(X**2)))
@@ -118,7 +117,7 @@ def binary_gradients(
     ``E.sum(axis=0)``.
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)
-    _check_labels(Y, R)
+    check_labels(Y, R)
     lam = check_lambda(lambda_)
     E = (sigmoid(X @ W.T + b) - Y) * R
     return E @ W + lam * X, E.T @ X + lam * W, E.sum(axis=0, keepdims=True)
@@ -132,11 +131,9 @@ def binary_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> An
     """
     tf_ = tf()
     Yn, Rn = check_ratings_R(Y, R)
-    _check_labels(Yn, Rn)
-    check_param_shapes(tuple(X.shape), tuple(W.shape), tuple(b.shape), Yn.shape)
+    check_labels(Yn, Rn)
     lam = check_lambda(lambda_)
-    X, W, b = (v if isinstance(v, (tf_.Variable, tf_.Tensor)) else tf_.constant(v) for v in (X, W, b))
-    Z = tf_.linalg.matmul(X, W, transpose_b=True) + b
-    Yt, Rt = tf_.constant(Yn, Z.dtype), tf_.constant(Rn, Z.dtype)
-    loss = tf_.nn.sigmoid_cross_entropy_with_logits(labels=Yt, logits=Z) * Rt
-    return tf_.reduce_sum(loss) + (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
+    X, W, b = as_params_tf(X, W, b)
+    check_param_shapes(_shape(X), _shape(W), _shape(b), Yn.shape)
+    Yt, Rt = tf_.constant(Yn, X.dtype), tf_.constant(Rn, X.dtype)
+    return dense_cost_tf(X, W, b, Yt, Rt, lam, loss="binary")

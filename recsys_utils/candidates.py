@@ -49,6 +49,9 @@ def _index_array(name: str, value: Any) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"{name} must be a 1-D array of item indices (int), got dtype {arr.dtype} shape {arr.shape}")
+    if arr.min() < 0:
+        raise ValueError(f"{name} holds the negative index {arr.min()}; indices count rows from 0 "
+                         "(a negative one would silently mean a row counted from the end)")
     return arr.astype(np.int64, copy=False)
 
 
@@ -267,6 +270,9 @@ class Retriever:
         """The three lists before combining: ``"similar"``, ``"genre"``, ``"top"``."""
         if not (0 <= int(user) < self.n_users):
             raise ValueError(f"user must be in [0, {self.n_users}), got {user!r}")
+        for name, size in (("n_recent", n_recent), ("n_similar", n_similar), ("n_genres", n_genres),
+                           ("n_genre", n_genre), ("n_top", n_top)):
+            check_int(name, size, minimum=0)
         if n_similar > self.neighbours.shape[1]:
             raise ValueError(f"n_similar = {n_similar} but only {self.neighbours.shape[1]} neighbours "
                              "per item were precomputed")
@@ -314,12 +320,18 @@ def rank_candidates(query: Any, item_vectors: Any, candidates: Any, k: int = 10)
     ndarray of int64, shape (min(k, n_candidates),)
         Item indices (into ``item_vectors``); equal scores in order of item index.
 
+    Raises
+    ------
+    ValueError
+        If a candidate is listed twice (it would take two of the ``k`` slots): combine the
+        lists with :func:`combine_candidates` first.
+
     Examples
     --------
     >>> rank_candidates([1.0, 0.0], [[0.5, 0], [0.9, 0], [0.1, 0], [0.7, 0]], [0, 2, 3], k=2)
     array([3, 0])
     """
-    k = _check_n(k)
+    k = check_int("k", k)
     candidates = _index_array("candidates", candidates)
     n_items = np.shape(item_vectors)[0] if np.ndim(item_vectors) == 2 else None
     if n_items is None:
@@ -330,5 +342,9 @@ def rank_candidates(query: Any, item_vectors: Any, candidates: Any, k: int = 10)
         raise ValueError(f"candidates hold indices from {candidates.min()} to {candidates.max()} but "
                          f"item_vectors has {n_items} rows")
     cands = np.sort(candidates)  # ties -> the smaller item index, as in top_k
+    dup = cands[1:][cands[1:] == cands[:-1]]
+    if dup.size:
+        raise ValueError(f"candidates list item {dup[0]} more than once ({np.unique(dup).size} duplicated "
+                         "item(s)); remove duplicates first, e.g. with combine_candidates")
     best = top_k(query, np.asarray(item_vectors)[cands], min(k, cands.size), metric="dot")
     return cands[best.indices]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_lambda, check_params
+from .validation import as_matrix, check_lambda, check_number, check_params
 
 __all__ = [
     "predict",
@@ -52,8 +52,7 @@ def predict(w: Any, x: Any, b: float) -> float:
     x = as_matrix("x", x, ndim=1)
     if w.shape != x.shape:
         raise ValueError(f"w has shape {w.shape} but x has shape {x.shape}; they must match")
-    b = float(as_matrix("b", np.reshape(np.asarray(b, dtype=float), (1,)), ndim=1)[0])
-    return float(w @ x) + b
+    return float(w @ x) + check_number(b, "b")
 
 
 def predict_all(X: Any, W: Any, b: Any) -> np.ndarray:
@@ -106,20 +105,22 @@ def user_cost(
     """
     X = as_matrix("X", X)
     w, y, r = as_matrix("w", w, ndim=1), as_matrix("y", y, ndim=1), as_matrix("r", r, ndim=1)
-    lam = check_lambda(lambda_)
+    lam, b = check_lambda(lambda_), check_number(b, "b")
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}; w must be ({X.shape[1]},)")
+        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}; "
+                         f"w must be ({X.shape[1]},)")
     for name, v in (("y", y), ("r", r)):
         if v.shape != (X.shape[0],):
             raise ValueError(f"{name} has shape {v.shape} but X has shape {X.shape}; "
                              f"{name} must be (n_movies,) = ({X.shape[0]},)")
     if np.any((r != 0) & (r != 1)):
-        raise ValueError("r must contain only 0 and 1")
+        raise ValueError("r must contain only 0 and 1 (r[i] = 1 iff the user rated movie i), "
+                         f"got {r[(r != 0) & (r != 1)][0]:g}")
     m = r.sum()
     if average and m == 0:
         raise ValueError("this user has rated no movie (m = 0), so 1/(2m) is undefined; "
                          "use average=False")
-    err = (X @ w + float(b) - y) * r
+    err = (X @ w + b - y) * r
     total = 0.5 * np.sum(err**2) + 0.5 * lam * np.sum(w**2)
     return float(total / m) if average else float(total)
 
@@ -207,8 +208,10 @@ def cofi_gradients_loop(
     With :math:`e_{ij} = r(i,j)(w^{(j)} \\cdot x^{(i)} + b^{(j)} - y^{(i,j)})`:
 
     .. math::
-        \\frac{\\partial J}{\\partial x_k^{(i)}} = \\sum_j e_{ij} w_k^{(j)} + \\lambda x_k^{(i)}, \\quad
-        \\frac{\\partial J}{\\partial w_k^{(j)}} = \\sum_i e_{ij} x_k^{(i)} + \\lambda w_k^{(j)}, \\quad
+        \\frac{\\partial J}{\\partial x_k^{(i)}} = \\sum_j e_{ij} w_k^{(j)}
+        + \\lambda x_k^{(i)}, \\quad
+        \\frac{\\partial J}{\\partial w_k^{(j)}} = \\sum_i e_{ij} x_k^{(i)}
+        + \\lambda w_k^{(j)}, \\quad
         \\frac{\\partial J}{\\partial b^{(j)}} = \\sum_i e_{ij}
     """
     X, W, b, Y, R = check_params(X, W, b, Y, R)

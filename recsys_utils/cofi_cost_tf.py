@@ -1,4 +1,6 @@
-"""TensorFlow versions of the collaborative-filtering cost (lecture: "Implementation in TensorFlow").
+"""TensorFlow versions of the collaborative-filtering cost.
+
+Lecture: "Implementation in TensorFlow".
 
 Two ways to compute the same :math:`J(w, b, x)`:
 
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._tf import tf
-from .validation import as_matrix, check_lambda, check_param_shapes, check_ratings_R
+from .validation import as_matrix, check_lambda, check_param_shapes, check_ratings_R, check_triples
 
 __all__ = [
     "cofi_cost_tf",
@@ -28,21 +30,89 @@ __all__ = [
     "observed_from_matrices",
 ]
 
+_check_triples = check_triples  # the name other modules imported before it moved to validation
+
+
+def as_params_tf(X: Any, W: Any, b: Any) -> tuple[Any, Any, Any]:
+    """``X``, ``W``, ``b`` as TensorFlow values of one dtype, checked like NumPy input.
+
+    ``tf.Variable`` and tensors pass as they are (their values are checked for NaN/inf when
+    running eagerly); lists and arrays become constants in the dtype of the first TensorFlow
+    argument (float64 if there is none). Mixed float32/float64 variables are refused here in
+    the package's words instead of by TensorFlow's ``MatMul`` deep inside the cost.
+    """
+    tf_ = tf()
+    given = {"X": X, "W": W, "b": b}
+    is_tf = {n: isinstance(v, (tf_.Variable, tf_.Tensor)) for n, v in given.items()}
+    dtypes = {n: given[n].dtype for n in given if is_tf[n]}
+    if len(set(dtypes.values())) > 1:
+        shown = ", ".join(f"{n} is {d.name}" for n, d in dtypes.items())
+        raise TypeError(f"X, W and b must have one dtype, got {shown}; create them all with the "
+                        "same dtype, e.g. tf.Variable(W, dtype=tf.float64)")
+    dtype = next(iter(dtypes.values()), tf_.float64)
+    out = []
+    for name, v in given.items():
+        if is_tf[name]:
+            if not dtype.is_floating:
+                raise TypeError(f"{name} must be a float tensor, got dtype {dtype.name}")
+            if tf_.executing_eagerly():  # inside tf.function the values are not known yet
+                as_matrix(name, v.numpy(), ndim=len(v.shape))
+            out.append(v)
+        else:
+            out.append(tf_.constant(as_matrix(name, v, ndim=max(np.ndim(v), 1)), dtype))
+    return tuple(out)
+
 
 def _shape(t: Any) -> tuple[int, ...]:
     return tuple(int(d) for d in t.shape)
 
 
-def _check_tensor_shapes(X: Any, W: Any, b: Any, n_movies: int, n_users: int) -> None:
-    """Shape checks that work on tf.Variables without reading their values."""
-    check_param_shapes(_shape(X), _shape(W), _shape(b), (n_movies, n_users))
+def data_term_tf(z: Any, y: Any, mask: Any = None, loss: str = "squared") -> Any:
+    """The data part of every TensorFlow cost in the package, from predictions (logits) ``z``.
+
+    ``"squared"``: :math:`\\frac12 \\sum (z - y)^2`; ``"binary"``: :math:`\\sum L(g(z), y)` with
+    ``tf.nn.sigmoid_cross_entropy_with_logits`` (stable from logits). ``mask`` (``R``) keeps
+    the rated entries only.
+    """
+    tf_ = tf()
+    if loss == "squared":
+        err = z - y if mask is None else (z - y) * mask
+        return 0.5 * tf_.reduce_sum(err**2)
+    ce = tf_.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z)
+    return tf_.reduce_sum(ce if mask is None else ce * mask)
 
 
-def _dense_cost(tf_: Any, X: Any, W: Any, b: Any, Y: Any, R: Any, lam: float) -> Any:
-    err = (tf_.linalg.matmul(X, W, transpose_b=True) + b - Y) * R
-    return 0.5 * tf_.reduce_sum(err**2) + (lam / 2) * (
-        tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2)
-    )
+def l2_tf(lam: float, X: Any, W: Any) -> Any:
+    """The regulariser :math:`\\frac{\\lambda}{2}(\\sum W^2 + \\sum X^2)` (``b`` is not in it)."""
+    tf_ = tf()
+    return (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
+
+
+def dense_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lam: float, loss: str = "squared") -> Any:
+    """:math:`J(w, b, x)` on the dense ``Y``, ``R`` (tensors of the parameters' dtype).
+
+    The one TensorFlow formula behind :func:`cofi_cost_tf`, ``binary_cost_tf`` and ``train_cofi``.
+    """
+    Z = tf().linalg.matmul(X, W, transpose_b=True) + b
+    return data_term_tf(Z, Y, R, loss) + l2_tf(lam, X, W)
+
+
+def observed_cost_tf(X: Any, W: Any, b: Any, item_idx: Any, user_idx: Any, y: Any, lam: float,
+                     loss: str = "squared", c: Any = None, lam_b: float = 0.0) -> Any:
+    """:math:`J(w, b, x)` over observed triples; optional movie bias ``c`` and bias penalty.
+
+    The one TensorFlow formula behind :func:`cofi_cost_observed_tf` and ``train_cofi_observed``.
+    """
+    tf_ = tf()
+    z = tf_.reduce_sum(tf_.gather(X, item_idx) * tf_.gather(W, user_idx), axis=1)
+    z = z + tf_.gather(b[0], user_idx)
+    if c is not None:
+        z = z + tf_.gather(c[:, 0], item_idx)
+    reg = l2_tf(lam, X, W)
+    if lam_b:
+        c_sq = tf_.reduce_sum(c**2) if c is not None else 0.0
+        reg += (lam_b / 2) * (tf_.reduce_sum(b**2) + c_sq)
+    return data_term_tf(z, y, None, loss) + reg
 
 
 def cofi_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> Any:
@@ -67,11 +137,10 @@ def cofi_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lambda_: float) -> Any:
     """
     tf_ = tf()
     Yn, Rn = check_ratings_R(Y, R)
-    _check_tensor_shapes(X, W, b, *Yn.shape)
     lam = check_lambda(lambda_)
-    X, W, b = (v if isinstance(v, (tf_.Variable, tf_.Tensor)) else tf_.constant(v) for v in (X, W, b))
-    dtype = X.dtype
-    return _dense_cost(tf_, X, W, b, tf_.constant(Yn, dtype), tf_.constant(Rn, dtype), lam)
+    X, W, b = as_params_tf(X, W, b)
+    check_param_shapes(_shape(X), _shape(W), _shape(b), Yn.shape)
+    return dense_cost_tf(X, W, b, tf_.constant(Yn, X.dtype), tf_.constant(Rn, X.dtype), lam)
 
 
 def observed_from_matrices(Y: Any, R: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,20 +155,6 @@ def observed_from_matrices(Y: Any, R: Any) -> tuple[np.ndarray, np.ndarray, np.n
     Y, R = check_ratings_R(Y, R)
     item_idx, user_idx = np.nonzero(R)
     return item_idx.astype(np.int32), user_idx.astype(np.int32), Y[item_idx, user_idx]
-
-
-def _check_triples(item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int):
-    item_idx = np.asarray(item_idx)
-    user_idx = np.asarray(user_idx)
-    y = as_matrix("y", y, ndim=1, allow_empty=True)  # no ratings: the cost is the regulariser alone
-    for name, idx, n in (("item_idx", item_idx, n_movies), ("user_idx", user_idx, n_users)):
-        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"{name} must be a 1-D integer array, got dtype {idx.dtype} shape {idx.shape}")
-        if idx.shape != y.shape:
-            raise ValueError(f"{name} has shape {idx.shape} but y has shape {y.shape}; one entry per rating")
-        if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(f"{name} holds indices from {idx.min()} to {idx.max()} but must lie in [0, {n})")
-    return item_idx.astype(np.int32), user_idx.astype(np.int32), y
 
 
 def cofi_cost_observed(
@@ -122,19 +177,13 @@ def cofi_cost_observed(
     :math:`\\sum_k X_{i_t k} W_{j_t k} + b_{j_t}`; the regularisation still covers all of
     ``X`` and ``W``, so the value equals the dense :func:`~recsys_utils.cofi_cost.cofi_cost`.
     """
-    X, W, b = as_matrix("X", X), as_matrix("W", W), as_matrix("b", b)
+    X, W, b = as_matrix("X", X), as_matrix("W", W), as_matrix("b", b, ndim=max(np.ndim(b), 1))
     n_movies, n_users = X.shape[0], W.shape[0]
     check_param_shapes(X.shape, W.shape, b.shape, (n_movies, n_users))
-    item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, n_movies, n_users)
+    item_idx, user_idx, y = check_triples(item_idx, user_idx, y, n_movies, n_users)
     lam = check_lambda(lambda_)
     err = np.einsum("tk,tk->t", X[item_idx], W[user_idx]) + b[0, user_idx] - y
     return float(0.5 * np.sum(err**2) + 0.5 * lam * (np.sum(W**2) + np.sum(X**2)))
-
-
-def _observed_cost(tf_: Any, X: Any, W: Any, b: Any, item_idx: Any, user_idx: Any, y: Any, lam: float) -> Any:
-    pred = tf_.reduce_sum(tf_.gather(X, item_idx) * tf_.gather(W, user_idx), axis=1)
-    err = pred + tf_.gather(b[0], user_idx) - y
-    return 0.5 * tf_.reduce_sum(err**2) + (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
 
 
 def cofi_cost_observed_tf(
@@ -146,9 +195,9 @@ def cofi_cost_observed_tf(
     ``n_movies * n_users``: this is the path that trains on all of MovieLens in seconds.
     """
     tf_ = tf()
-    _check_tensor_shapes(X, W, b, _shape(X)[0], _shape(W)[0])
-    item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, _shape(X)[0], _shape(W)[0])
+    X, W, b = as_params_tf(X, W, b)
+    check_param_shapes(_shape(X), _shape(W), _shape(b), (_shape(X)[0], _shape(W)[0]))
+    item_idx, user_idx, y = check_triples(item_idx, user_idx, y, _shape(X)[0], _shape(W)[0])
     lam = check_lambda(lambda_)
-    X, W, b = (v if isinstance(v, (tf_.Variable, tf_.Tensor)) else tf_.constant(v) for v in (X, W, b))
-    return _observed_cost(tf_, X, W, b, tf_.constant(item_idx), tf_.constant(user_idx),
-                          tf_.constant(y, X.dtype), lam)
+    return observed_cost_tf(X, W, b, tf_.constant(item_idx), tf_.constant(user_idx),
+                            tf_.constant(y, X.dtype), lam)

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .popularity import smoothed_item_mean
-from .validation import as_matrix, check_lambda, check_rated_rows
+from .validation import as_matrix, check_lambda, check_number, check_rated_rows
 
 __all__ = ["SideMap", "fit_side_map", "shrunk_mean", "new_item_cost", "fit_new_item"]
 
@@ -47,7 +47,7 @@ class SideMap(NamedTuple):
     intercept: np.ndarray
 
     def predict(self, F: Any) -> np.ndarray:
-        """Targets for side features ``F`` of shape ``(n_items, n_side)``: shape ``(n_items, n_targets)``."""
+        """Targets for side features ``F`` ``(n_items, n_side)``: shape ``(n_items, n_targets)``."""
         F = as_matrix("F", F)
         if F.shape[1] != self.coef.shape[0]:
             raise ValueError(f"F has {F.shape[1]} side features (shape {F.shape}) but the map was "
@@ -80,7 +80,8 @@ def fit_side_map(F: Any, T: Any, lambda_: float) -> SideMap:
     .. math:: A = (F_c^T F_c + \\lambda I)^{-1} F_c^T T_c, \\qquad
               \\text{intercept} = \\bar T - \\bar F A,
 
-    which minimises :math:`\\frac12 \\lVert F A + 1 c^T - T \\rVert^2 + \\frac{\\lambda}{2} \\lVert A \\rVert^2`.
+    which minimises
+    :math:`\\frac12 \\lVert F A + 1 c^T - T \\rVert^2 + \\frac{\\lambda}{2} \\lVert A \\rVert^2`.
     A cold movie with side features :math:`f` gets the prior :math:`f A + c`. With
     :math:`\\lambda = 0` and collinear features the minimum-norm solution is returned.
 
@@ -95,9 +96,11 @@ def fit_side_map(F: Any, T: Any, lambda_: float) -> SideMap:
     F = as_matrix("F", F)
     T = as_matrix("T", T, ndim=np.ndim(T))
     if T.ndim == 1:
-        raise ValueError(f"T must be 2-D (n_items, n_targets), got shape {T.shape}; use T[:, None] for one target")
+        raise ValueError(f"T must be 2-D (n_items, n_targets), got shape {T.shape}; "
+                         "use T[:, None] for one target")
     if T.shape[0] != F.shape[0]:
-        raise ValueError(f"F has shape {F.shape} but T has shape {T.shape}; they need one row per item each")
+        raise ValueError(f"F has shape {F.shape} but T has shape {T.shape}; "
+                         "they need one row per item each")
     lam = check_lambda(lambda_)
     f_mean, t_mean = F.mean(axis=0), T.mean(axis=0)
     Fc, Tc = F - f_mean, T - t_mean
@@ -137,6 +140,7 @@ def shrunk_mean(ratings: Any, prior: float, strength: float) -> float:
     """
     y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
     one_movie = np.zeros(y.size, dtype=np.int64)  # every rating is of movie 0
+    prior = check_number(prior, "prior")  # None would quietly mean "the ratings' own mean"
     return float(smoothed_item_mean(one_movie, y, 1, strength=strength, prior=prior)[0])
 
 
@@ -144,16 +148,18 @@ def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
     W = as_matrix("W", W)
     b = as_matrix("b", b, ndim=np.ndim(b))
     if b.shape != (1, W.shape[0]):
-        raise ValueError(f"b has shape {b.shape} but W has shape {W.shape}; b must be (1, n_users) = (1, {W.shape[0]})")
+        raise ValueError(f"b has shape {b.shape} but W has shape {W.shape}; "
+                         f"b must be (1, n_users) = (1, {W.shape[0]})")
     idx, y = check_rated_rows("user_idx", user_idx, ratings, W.shape[0], "W", "user")
-    mu = float(as_matrix("mu_i", [mu_i], ndim=1)[0])
+    mu = check_number(mu_i, "mu_i")
     n = W.shape[1]
     if x_prior is None:
         x0 = np.zeros(n)
     else:
         x0 = as_matrix("x_prior", x_prior, ndim=1)
         if x0.shape != (n,):
-            raise ValueError(f"x_prior has shape {x0.shape} but W has {n} features; it must be ({n},)")
+            raise ValueError(f"x_prior has shape {x0.shape} but W has {n} features; "
+                             f"it must be ({n},)")
     return W, b, idx, y, mu, x0
 
 
@@ -173,23 +179,26 @@ def new_item_cost(x: Any, W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: flo
         The item's mean used for normalization (e.g. :func:`shrunk_mean`).
     lambda_ : float
     x_prior : array_like, shape (n_features,), optional
-        Where the penalty pulls ``x``; default 0 (the lecture's :math:`\\lambda \\lVert x \\rVert^2`).
+        Where the penalty pulls ``x``; default 0
+        (the lecture's :math:`\\lambda \\lVert x \\rVert^2`).
 
     Notes
     -----
     The lecture's cost "to learn :math:`x^{(i)}`" with a prior :math:`x_0` (0 by default):
 
     .. math::
-        J(x) = \\frac12 \\sum_{j:r(i,j)=1} \\left(w^{(j)} \\cdot x + b^{(j)} + \\mu_i - y^{(i,j)}\\right)^2
+        J(x) = \\frac12 \\sum_{j:r(i,j)=1}
+        \\left(w^{(j)} \\cdot x + b^{(j)} + \\mu_i - y^{(i,j)}\\right)^2
         + \\frac{\\lambda}{2} \\lVert x - x_0 \\rVert^2
     """
     W, b, idx, y, mu, x0 = _check_item_inputs(W, b, user_idx, ratings, mu_i, x_prior)
     x = as_matrix("x", x, ndim=1)
     if x.shape != (W.shape[1],):
-        raise ValueError(f"x has shape {x.shape} but W has {W.shape[1]} features; x must be ({W.shape[1]},)")
+        raise ValueError(f"x has shape {x.shape} but W has {W.shape[1]} features; "
+                         f"x must be ({W.shape[1]},)")
     lam = check_lambda(lambda_)
     J = 0.0
-    for j, rating in zip(idx, y):
+    for j, rating in zip(idx, y, strict=False):
         J += 0.5 * (float(W[j] @ x) + b[0, j] + mu - rating) ** 2
     return J + lam / 2 * float(np.sum((x - x0) ** 2))
 

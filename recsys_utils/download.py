@@ -1,61 +1,50 @@
-"""Download MovieLens ml-latest-small into the cache: progress bar, verification, atomic install.
+"""Download a MovieLens release into the cache: progress bar, verification, atomic install.
 
-`recsys_utils.movielens.load_movielens` calls `download_movielens` when no local copy exists
-(``download=False`` turns it off). What happens, in order:
+`recsys_utils.movielens.load_movielens` calls this when the cache has no verified copy
+(``download=False`` turns it off). In a private temporary folder ``<cache>/.tmp-<pid>-*/``
+(so an interrupted run never leaves anything a later run would accept): (1) the archive is
+fetched with pooch's HTTP downloader (``requests``, so ``HTTPS_PROXY`` applies) and a tqdm
+progress bar; (2) where GroupLens publishes only the archive's checksum (25M), the archive is
+verified against it; (3) a member name that would land outside the target (``../x``, an
+absolute path) makes the whole archive refused; (4) each file is streamed out and checked
+against the release's checksum (`recsys_utils.movielens.RELEASES`); (5) the verified folder
+is renamed to ``<cache>/<dataset>/``, replacing a damaged copy. Temporary folders of crashed
+runs are removed the next time (when their process is gone, or after an hour).
 
-1. a private temporary folder ``<cache>/.tmp-<pid>-<random>/`` is created; everything below
-   happens inside it, so an interrupted run never leaves anything a later run would accept;
-2. the archive is fetched there with pooch's HTTP downloader (``requests`` underneath, so the
-   usual ``HTTPS_PROXY`` settings apply) and a tqdm progress bar;
-3. every member name is checked: one that would land outside the target folder (``../x``,
-   an absolute path) makes the whole archive refused;
-4. each file of the release is read and its SHA-256 compared with the expected release's
-   (`recsys_utils.movielens.CHECKSUMS`); only verified files are written out;
-5. the verified folder is renamed to ``<cache>/ml-latest-small/`` (replacing a damaged copy)
-   and the temporary folder removed. Temporary folders left by a crashed run are removed the
-   next time (when their process is gone, or after an hour).
-
-pooch does the HTTP transfer, the progress bar and the per-user cache location; it does not
-verify the files inside an archive (only the archive, whose bytes change between re-packings
-of the same release), refuse unsafe member names, or install a folder atomically: that is
-what this module adds.
+Every failure raises one error whose first line says what to do, with no chained traceback.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
-import zipfile
-import zlib
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from recsys_utils.movielens import (
-    CHECKSUMS,
+from recsys_utils._movielens_archive import extract_verified, manual_hint, verify_archive
+from recsys_utils._movielens_base import (
     DATASET,
-    MOVIELENS_URL,
-    ArchiveError,
     DownloadError,
-    _archive_members,
-    _mismatch,
+    Release,
+    get_release,
     movielens_cache_dir,
+    with_overrides,
 )
 
-__all__ = ["download_movielens"]
+__all__ = ["download_movielens", "install_release"]
 
 TMP_PREFIX = ".tmp-"
 STALE_AFTER_SECONDS = 3600
 
 
-def _manual_hint(url: str, cache: Path) -> str:
-    return (
-        f"Download it by hand from {url} and put it at {cache / (DATASET + '.zip')} (or "
-        f"unzip it there), or set RECSYS_DATA to a folder holding {DATASET}/ or "
-        f"{DATASET}.zip"
-    )
+def _reason(exc: BaseException) -> str:
+    """The useful end of a requests error: ``ConnectionError: [Errno 111] Connection refused``."""
+    text = str(exc)
+    found = re.findall(r"\[Errno -?\d+\] [^'\")\]]+", text)
+    return f"{type(exc).__name__}: {found[-1] if found else text[:200]}"
 
 
 def _is_stale(tmp: Path) -> bool:
@@ -84,109 +73,136 @@ def _remove_stale(cache: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _fetch(url: str, dest: Path, cache: Path, progress: bool, timeout: float) -> None:
+def _fetch(release: Release, dest: Path, cache: Path, progress: bool, timeout: float) -> None:
+    """Download ``release.url`` to ``dest``; every failure is one `DownloadError`, unchained."""
     import pooch
     import requests
     from requests.exceptions import ChunkedEncodingError
     from tqdm.auto import tqdm
 
-    # total=1, not 0: pooch tests the bar's truth value, which is False while total == 0;
-    # it then sets the real total from the Content-Length header.
-    bar = tqdm(total=1, unit="B", unit_scale=True, desc=f"Downloading {DATASET}.zip",
-               disable=not progress)
-    downloader = pooch.HTTPDownloader(progressbar=bar, chunk_size=1 << 16, timeout=timeout)
+    url, hint = release.url, manual_hint(release, cache)
+    bar = _LazyBar(tqdm, unit="B", unit_scale=True, desc=f"Downloading {release.name}.zip")
+    downloader = pooch.HTTPDownloader(progressbar=bar if progress else False,
+                                      chunk_size=1 << 16, timeout=timeout)
+    error = None
     try:
         downloader(url, str(dest), None)
     except requests.HTTPError as exc:
-        raise DownloadError(
-            f"the server answered {exc.response.status_code} {exc.response.reason} for "
-            f"{url}. " + _manual_hint(url, cache)
-        ) from exc
+        error = (f"Cannot download MovieLens {release.name}: {hint}.\nThe server answered "
+                 f"{exc.response.status_code} {exc.response.reason} for {url}.")
     except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
         if isinstance(exc, ChunkedEncodingError) or (dest.exists() and dest.stat().st_size):
-            raise DownloadError(
-                f"the download of {url} was cut off before the end, the connection dropped "
-                f"({type(exc).__name__}: {exc}). Run again. If it keeps failing: "
-                + _manual_hint(url, cache)
-            ) from exc
-        raise DownloadError(
-            f"could not reach {url} ({type(exc).__name__}: you may be offline, or behind a "
-            "proxy: set HTTPS_PROXY). " + _manual_hint(url, cache)
-        ) from exc
+            error = (f"The download of MovieLens {release.name} was cut off before the end: "
+                     f"run again. If it keeps failing, {hint}.\nThe connection to {url} "
+                     f"dropped ({_reason(exc)}).")
+        else:
+            error = (f"No connection to GroupLens, so MovieLens {release.name} cannot be "
+                     f"downloaded: {hint}.\nDetails: could not reach {url} ({_reason(exc)}). "
+                     "You may be offline, or behind a proxy: set HTTPS_PROXY.")
     except requests.RequestException as exc:
-        raise DownloadError(f"downloading {url} failed: {exc}. {_manual_hint(url, cache)}") from exc
+        error = f"Cannot download MovieLens {release.name}: {hint}.\n{url} failed: {exc}."
     finally:
-        bar.close()
+        bar.close(leave=error is None)
+    if error is not None:  # raised here, outside the except blocks: no chained traceback
+        raise DownloadError(error)
 
 
-def _check_member_names(zf: zipfile.ZipFile, target: Path, url: str) -> None:
-    """Refuse the archive if any member would be written outside ``target``."""
-    root = target.resolve()
-    for name in zf.namelist():
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        dest = (target / name.replace("\\", "/")).resolve()
-        unsafe = name.startswith(("/", "\\")) or ".." in parts or ":" in name
-        if unsafe or not (dest == root or root in dest.parents):
-            raise ArchiveError(
-                f"refusing the archive from {url}: its member {name!r} would be written "
-                f"outside {target}. Nothing was extracted; the archive is not a genuine "
-                f"{DATASET} release"
-            )
+class _LazyBar:
+    """A tqdm bar made when the server answers, so no dead 0 % bar shows above an error.
+
+    pooch sets ``total`` (from Content-Length) only once the response is OK, then calls
+    ``update``, ``reset`` and ``close``.
+    """
+
+    def __init__(self, tqdm, **kwargs) -> None:
+        self._make, self._kwargs, self._bar = tqdm, kwargs, None
+
+    def __bool__(self) -> bool:  # pooch tests the bar's truth value
+        return True
+
+    @property
+    def total(self):
+        return None if self._bar is None else self._bar.total
+
+    @total.setter
+    def total(self, value) -> None:
+        self._bar = self._make(total=value, **self._kwargs)
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def reset(self) -> None:
+        self._bar.reset()
+
+    def close(self, leave: bool = True) -> None:
+        if self._bar is not None:
+            self._bar.leave = self._bar.leave and leave  # a cut-off download's bar goes
+            self._bar.close()
 
 
-def _extract_verified(
-    archive: Path, target: Path, checksums: Mapping[str, str], url: str, cache: Path
-) -> None:
-    """Write the release's files from ``archive`` into ``target``, each only once verified."""
+def install_release(
+    cache: Path, release: Release, *, progress: bool = True, timeout: float = 60.0
+) -> Path:
+    """Download ``release`` into ``<cache>/<release.name>/``, verified, atomically.
+
+    The work behind `download_movielens` (which builds ``release`` from its arguments).
+    """
+    name = release.name
     try:
-        with zipfile.ZipFile(archive) as zf:
-            _check_member_names(zf, target, url)
-            members = _archive_members(zf)
-            missing = sorted(set(checksums) - set(members))
-            if missing:
-                raise ArchiveError(
-                    f"the archive from {url} lacks {', '.join(missing)}; it is not a complete "
-                    f"{DATASET} release. " + _manual_hint(url, cache)
-                )
-            blobs = {name: zf.read(members[name]) for name in checksums}
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ArchiveError(
-            f"the archive downloaded from {url} is truncated or corrupt ({exc}). Run again. "
-            "If it keeps failing: " + _manual_hint(url, cache)
-        ) from exc
-    for name, data in blobs.items():
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != checksums[name]:
-            raise _mismatch(url, name, checksums[name], actual)
-    target.mkdir()
-    for name, data in blobs.items():
-        (target / name).write_bytes(data)
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=cache))
+    except OSError as exc:
+        raise DownloadError(
+            f"Cannot write to the MovieLens cache folder {cache} ({exc.strerror or exc}): set "
+            "RECSYS_CACHE to a folder you can write to, or set RECSYS_DATA to a folder "
+            f"holding {name}/ or {name}.zip that you downloaded by hand from {release.url}"
+        ) from None
+    try:
+        _remove_stale(cache)
+        archive = tmp / f"{name}.zip"
+        _fetch(release, archive, cache, progress, timeout)
+        verify_archive(archive, release, cache)
+        extract_verified(archive, tmp / name, release, cache)
+        final = cache / name
+        if final.exists():  # a damaged copy: move it aside, then put the verified one in place
+            final.rename(tmp / "damaged")
+        try:
+            (tmp / name).rename(final)
+        except OSError:
+            if not (final / "ratings.csv").is_file():  # not another process's complete copy
+                raise
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def download_movielens(
     cache_dir: str | os.PathLike | None = None,
     *,
-    url: str = MOVIELENS_URL,
+    dataset: str = DATASET,
+    url: str | None = None,
     checksums: Mapping[str, str] | None = None,
     progress: bool = True,
     timeout: float = 60.0,
 ) -> Path:
-    """Download ml-latest-small, verify every file and install it in the cache.
+    """Download a MovieLens release, verify every file and install it in the cache.
 
-    An existing ``<cache_dir>/ml-latest-small/`` (e.g. a damaged one) is replaced, but only
-    once the new copy is complete and verified. `load_movielens` calls this only when the
-    cache has no verified copy.
+    An existing ``<cache_dir>/<dataset>/`` (e.g. a damaged one) is replaced, but only once
+    the new copy is complete and verified. `load_movielens` calls this only when the cache
+    has no verified copy.
 
     Parameters
     ----------
     cache_dir : str or path-like, optional
         Default `recsys_utils.movielens.movielens_cache_dir` (``$RECSYS_CACHE``, ``data/``
         of a checkout, or the per-user cache folder).
-    url : str
-        The archive's address; default GroupLens' (`MOVIELENS_URL`).
+    dataset : {"ml-latest-small", "ml-25m", "ml-32m"}, default "ml-latest-small"
+        Which release (`recsys_utils.movielens.RELEASES`).
+    url : str, optional
+        The archive's address; default GroupLens' (``RELEASES[dataset].url``).
     checksums : mapping of str to str, optional
-        Expected SHA-256 of each file; every file named must be in the archive. Default
-        `recsys_utils.movielens.CHECKSUMS`.
+        Expected checksum of each file (SHA-256 as bare hex, or ``"md5:<hex>"``); every file
+        named must be in the archive. Replaces the release's checks, archive included.
     progress : bool, default True
         Show a tqdm progress bar (in notebooks and terminals).
     timeout : float, default 60
@@ -195,7 +211,7 @@ def download_movielens(
     Returns
     -------
     pathlib.Path
-        ``<cache_dir>/ml-latest-small``, holding the verified files.
+        ``<cache_dir>/<dataset>``, holding the verified files.
 
     Raises
     ------
@@ -205,32 +221,8 @@ def download_movielens(
     ArchiveError
         The archive is truncated or corrupt, incomplete, or has unsafe member names.
     ChecksumError
-        A file differs from the expected release (the message names it, with both SHA-256).
+        The archive or a file differs from the expected release (both checksums named).
     """
+    release = with_overrides(get_release(dataset), url, checksums)
     cache = Path(cache_dir).expanduser() if cache_dir is not None else movielens_cache_dir()
-    checksums = CHECKSUMS if checksums is None else checksums
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=cache))
-    except OSError as exc:
-        raise DownloadError(
-            f"cannot write to the MovieLens cache folder {cache} ({exc.strerror or exc}). Set "
-            "RECSYS_CACHE to a folder you can write to, or set RECSYS_DATA to a folder "
-            f"holding {DATASET}/ or {DATASET}.zip that you downloaded by hand from {url}"
-        ) from exc
-    try:
-        _remove_stale(cache)
-        archive = tmp / f"{DATASET}.zip"
-        _fetch(url, archive, cache, progress, timeout)
-        _extract_verified(archive, tmp / DATASET, checksums, url, cache)
-        final = cache / DATASET
-        if final.exists():  # a damaged copy: move it aside, then put the verified one in place
-            final.rename(tmp / "damaged")
-        try:
-            (tmp / DATASET).rename(final)
-        except OSError:
-            if not (final / "ratings.csv").is_file():  # not another process's complete copy
-                raise
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return install_release(cache, release, progress=progress, timeout=timeout)

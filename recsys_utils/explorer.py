@@ -26,6 +26,7 @@ import numpy as np
 from .cofi_cost_tf import _check_triples
 from .training import CofiModel
 from .validation import check_int
+from .widgets import exact_slider, nice_values
 
 __all__ = ["TrackedRun", "train_tracked", "TrainingExplorer"]
 
@@ -193,7 +194,9 @@ class TrainingExplorer:
 
     Attributes
     ----------
-    learning_rate, lambda_ : ipywidgets.FloatLogSlider
+    learning_rate, lambda_ : ipywidgets.SelectionSlider
+        The "1, 2, 3, 5" values of each decade plus the value passed, which the control shows
+        exactly (set ``.value`` to one of its ``options``' values).
     n_features, iterations : ipywidgets.IntSlider
     button : ipywidgets.Button
     status : ipywidgets.HTML
@@ -220,14 +223,22 @@ class TrainingExplorer:
         self.keep = keep
         style = {"description_width": "110px"}
         layout = w.Layout(width="380px")
-        self.learning_rate = w.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0, step=0.25,
-                                              description="learning rate α", readout_format=".3g",
-                                              style=style, layout=layout)
-        self.lambda_ = w.FloatLogSlider(value=lambda_, base=10, min=-1, max=2, step=0.1, description="λ",
-                                        readout_format=".3g", style=style, layout=layout)
+        # Every control holds exactly the value passed (see recsys_utils.widgets.exact_slider).
+        check_int("max_features", max_features)
+        check_int("max_iterations", max_iterations)
+        for arg, value, top in (("n_features", n_features, max_features), ("iterations", iterations, max_iterations)):
+            if check_int(arg, value) > top:
+                raise ValueError(f"{arg}={value} is above the slider's maximum max_{arg}={top}; "
+                                 f"raise max_{arg} or lower {arg}")
+        if isinstance(learning_rate, (int, float, np.integer, np.floating)) and not learning_rate > 0:
+            raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+        self.learning_rate = exact_slider("learning rate α", learning_rate, nice_values(0.001, 1),
+                                          name="learning_rate", style=style, layout=layout)
+        self.lambda_ = exact_slider("λ", lambda_, nice_values(0.1, 100), name="lambda_",
+                                    style=style, layout=layout)
         self.n_features = w.IntSlider(value=n_features, min=1, max=max_features, description="features n",
                                       style=style, layout=layout)
-        self.iterations = w.IntSlider(value=iterations, min=10, max=max_iterations, step=10,
+        self.iterations = w.IntSlider(value=iterations, min=1, max=max_iterations, step=1,
                                       description="iterations", style=style, layout=layout)
         self.button = w.Button(description="Train", button_style="primary", icon="play")
         self.button.on_click(self.on_train_clicked)

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .cofi_cost import cofi_gradients
-from .validation import check_int, check_lambda, check_params
+from .validation import check_lambda, check_number, check_params
 
 __all__ = ["GradientDescentResult", "gradient_descent_step", "gradient_descent"]
 
@@ -41,14 +41,6 @@ class GradientDescentResult(NamedTuple):
     W: np.ndarray
     b: np.ndarray
     history: np.ndarray
-
-
-def _check_alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-        raise TypeError(f"alpha must be a number, got {type(alpha).__name__}")
-    if not (np.isfinite(alpha) and alpha > 0):
-        raise ValueError(f"alpha (the learning rate) must be a finite number > 0, got {alpha!r}")
-    return float(alpha)
 
 
 def gradient_descent_step(
@@ -93,7 +85,7 @@ def gradient_descent_step(
     >>> X[0]
     array([0.95, 0.  ])
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_number(alpha, "alpha", low=0, low_open=True)
     X, W, b, Y, R = check_params(X, W, b, Y, R)
     dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
     return X - alpha * dX, W - alpha * dW, b - alpha * db
@@ -132,19 +124,25 @@ def gradient_descent(
     ``history[k]`` is :math:`J(w, b, x)` before step ``k``; with a small enough α it never
     increases. The final cost is ``cofi_cost(result.X, result.W, result.b, Y, R, lambda_)``.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_number(alpha, "alpha", low=0, low_open=True)
     lam = check_lambda(lambda_)
-    check_int("iterations", iterations)
+    iterations = check_number(iterations, "iterations", integer=True, low=1)
     X, W, b, Y, R = check_params(X, W, b, Y, R)
     history = np.empty(iterations)
     for it in range(iterations):
         with np.errstate(over="ignore", invalid="ignore"):
             E = (X @ W.T + b - Y) * R  # validated once above, so no re-checking each step
             cost = 0.5 * np.sum(E**2) + 0.5 * lam * (np.sum(W**2) + np.sum(X**2))
+        if not np.isfinite(cost) and it == 0:
+            raise FloatingPointError(
+                f"the cost is {cost} at the starting parameters, before any step (so not alpha's "
+                "fault); the ratings or the starting X, W, b are too large to square in float64"
+            )
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {it}: the learning rate alpha={alpha:g} is "
-                "too large (each step overshoots the minimum by more than the last); try a smaller one"
+                "too large (each step overshoots the minimum by more than the last); "
+                "try a smaller one"
             )
         history[it] = cost
         # The gradients of cofi_gradients, all taken at the old parameters, then all updated.

@@ -1,34 +1,52 @@
-"""MovieLens ml-latest-small: find a local copy, verify it, load it as DataFrames.
+"""MovieLens: find a local copy, verify it, load it as DataFrames (downloading it if need be).
 
 `load_movielens` looks in one place after another and uses the first that has the data:
 
 1. ``path``, if given: a folder holding ``ratings.csv`` and ``movies.csv``, a folder holding
-   ``ml-latest-small/`` or ``ml-latest-small.zip``, or the zip file itself;
+   ``<dataset>/`` or ``<dataset>.zip`` (e.g. ``ml-latest-small/``), or the zip file itself;
 2. else the environment variable ``RECSYS_DATA``: the same choices. It may be read-only
-   (a shared or CI copy): nothing is ever written there, a zip is read in memory;
+   (a shared or CI copy): nothing is ever written there, a zip is read without extracting;
 3. else the cache, `movielens_cache_dir`: ``$RECSYS_CACHE`` if set, else ``data/`` in a
    source checkout of this project, else a per-user cache folder
    (``~/.cache/recsys_utils`` on Linux, ``~/Library/Caches/recsys_utils`` on macOS);
 4. else, unless ``download=False``, it downloads the archive from GroupLens into the cache
-   (`recsys_utils.download`).
+   (`recsys_utils.download`); a damaged cached copy is replaced the same way.
 
-Every file of the release that is present is checked against the SHA-256 content checksums
-of the 2018-09-26 release (`CHECKSUMS`); a file that does not match is never used. The
-*files* are verified, not the archive, because re-packed archives of the same release
-differ byte for byte. A file is hashed once per process per (path, size, mtime).
+``dataset`` is ``"ml-latest-small"`` (the default, 100,836 ratings), ``"ml-25m"`` or
+``"ml-32m"`` (`RELEASES`). Every file with a known checksum is verified wherever it is found:
+ml-latest-small against the SHA-256 of each file of its 2018-09-26 release (`CHECKSUMS`),
+ml-32m against the MD5 GroupLens publishes for each file. For ml-25m GroupLens publishes only
+the archive's MD5: the zip is verified as a whole, and a folder the loader installed is
+verified against the SHA-256 it recorded from that verified zip (``SHA256SUMS``). A file that
+does not match is never used. A file is hashed once per process per (path, size, mtime).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import zipfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from recsys_utils._movielens_base import (
+    CHECKSUMS,
+    DATASET,
+    MOVIELENS_URL,
+    RELEASES,
+    ArchiveError,
+    ChecksumError,
+    DataNotFoundError,
+    DownloadError,
+    MovieLensError,
+    Release,
+    get_release,
+    movielens_cache_dir,
+    own_data_hint,
+    with_overrides,
+)
+from recsys_utils._movielens_read import find_copy, read_copy
 
 if TYPE_CHECKING:  # pandas is imported when data is loaded, not with the package
     import pandas as pd
@@ -36,257 +54,128 @@ if TYPE_CHECKING:  # pandas is imported when data is loaded, not with the packag
 __all__ = [
     "CHECKSUMS",
     "MOVIELENS_URL",
-    "ChecksumError",
+    "RELEASES",
     "ArchiveError",
+    "ChecksumError",
     "DataNotFoundError",
     "DownloadError",
     "MovieLens",
+    "MovieLensError",
     "load_movielens",
     "movielens_cache_dir",
 ]
 
-DATASET = "ml-latest-small"
-RELEASE = "MovieLens ml-latest-small, release of 2018-09-26"
-MOVIELENS_URL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
-#: SHA-256 of each extracted file of the 2018-09-26 release (identical in every re-packing).
-CHECKSUMS: dict[str, str] = {
-    "ratings.csv": "aa289ca83157595d0df6aea1be6a4ded676ddc4385472e8313a8ed9805352646",
-    "movies.csv": "5a5f32dd9bb3797b8e728a1b98958789d2b13f294a69fdfbc5727f8a9611aa07",
-    "links.csv": "97ad18e4e56a09363c65676b6cb3482ce3e2cea2372a24620c1599c843325f31",
-    "tags.csv": "92a9f8bb7916dceef6151209845788c3643f794dfa79d1feaec7121b5960399d",
-    "README.txt": "63d22ac138e80fae37021797ed8e1b9424b5239dc576a137422adf783ae3f404",
-}
-REQUIRED = ("ratings.csv", "movies.csv")
-RATINGS_DTYPES = {"userId": "int32", "movieId": "int32", "rating": "float64", "timestamp": "int64"}
-MOVIES_DTYPES = {"movieId": "int32"}
-
-# (path, size, mtime_ns, expected sha256) of files already verified in this process.
-_VERIFIED: set[tuple[str, int, int, str]] = set()
-
-
-class DataNotFoundError(FileNotFoundError):
-    """No copy of MovieLens where `load_movielens` looked (and no download)."""
-
-
-class ChecksumError(ValueError):
-    """A MovieLens file's SHA-256 differs from the expected release's."""
-
-
-class ArchiveError(ValueError):
-    """A MovieLens zip archive is unreadable, truncated, incomplete or unsafe."""
-
-
-class DownloadError(OSError):
-    """Downloading MovieLens failed: unreachable server, or no write permission for the cache."""
-
-
 @dataclass(frozen=True, repr=False)
 class MovieLens:
-    """MovieLens ml-latest-small as returned by `load_movielens`.
+    """A MovieLens release as returned by `load_movielens`.
 
     Attributes
     ----------
     ratings : pandas.DataFrame, shape (n_ratings, 4)
         One row per rating: ``userId`` int32, ``movieId`` int32, ``rating`` float64 (0.5 to 5
         in steps of 0.5), ``timestamp`` int64 (seconds since 1970-01-01 UTC).
-        100,836 rows, 610 users, 9,724 rated movies.
+        ml-latest-small: 100,836 rows, 610 users, 9,724 rated movies.
     movies : pandas.DataFrame, shape (n_movies, 3)
         ``movieId`` int32, ``title`` and ``genres`` as pandas' default string dtype
-        (``genres`` is ``|``-separated, e.g. ``"Adventure|Animation"``). 9,742 rows.
+        (``genres`` is ``|``-separated, e.g. ``"Adventure|Animation"``). ml-latest-small:
+        9,742 rows.
     source : pathlib.Path
         The folder or zip file the data was read from.
     origin : str
         How it was found: ``"path"``, ``"RECSYS_DATA"``, ``"cache"`` or ``"download"``.
+    dataset : str
+        Which release: ``"ml-latest-small"``, ``"ml-25m"`` or ``"ml-32m"``.
     """
 
     ratings: pd.DataFrame
     movies: pd.DataFrame
     source: Path
     origin: str
+    dataset: str = DATASET
 
     def __repr__(self) -> str:
         r = self.ratings
         return (
-            f"MovieLens({len(r):,} ratings by {r['userId'].nunique():,} users of "
-            f"{r['movieId'].nunique():,} movies; {len(self.movies):,} movies in movies.csv; "
+            f"MovieLens({self.dataset}: {len(r):,} ratings by {r['userId'].nunique():,} users "
+            f"of {r['movieId'].nunique():,} movies; {len(self.movies):,} movies in movies.csv; "
             f"from {self.origin}: {self.source})"
         )
 
 
-def movielens_cache_dir() -> Path:
-    """Return the folder where MovieLens is cached (and downloaded to).
-
-    ``$RECSYS_CACHE`` if set; else ``data/`` of a source checkout of this project (the
-    package folder's parent holds this project's ``pyproject.toml`` and a ``data/`` folder);
-    else the per-user cache folder ``pooch.os_cache("recsys_utils")``. The folder may not
-    exist yet. MovieLens lives in ``<cache>/ml-latest-small/``.
-    """
-    env = os.environ.get("RECSYS_CACHE")
-    if env:
-        return Path(env).expanduser()
-    root = Path(__file__).resolve().parent.parent
-    pyproject = root / "pyproject.toml"
-    if (root / "data").is_dir() and pyproject.is_file():
-        if 'name = "recsys-utils"' in pyproject.read_text(encoding="utf-8", errors="replace"):
-            return root / "data"
-    import pooch  # only needed here; keeps `import recsys_utils` light
-
-    return Path(pooch.os_cache("recsys_utils"))
-
-
-def _candidates(place: Path) -> list[Path]:
-    """Where, at ``place``, the data may be (in order of preference)."""
-    return [place / "ratings.csv", place / DATASET, place / f"{DATASET}.zip"]
-
-
-def _find(place: Path) -> Path | None:
-    """Return the data folder or zip file at ``place``, or None."""
-    if place.is_file():
-        return place
-    ratings, folder, archive = _candidates(place)
-    if ratings.is_file():
-        return place
-    if folder.is_dir():
-        return folder
-    if archive.is_file():
-        return archive
-    return None
-
-
-def _mismatch(where: str, name: str, expected: str, actual: str) -> ChecksumError:
-    return ChecksumError(
-        f"{name} at {where} does not match the expected {RELEASE}:\n"
-        f"  expected SHA-256 {expected}\n"
-        f"  actual SHA-256   {actual}\n"
-        "The file is damaged or incomplete (delete it and download it again from "
-        f"{MOVIELENS_URL}), or GroupLens has published a new release of ml-latest-small, "
-        "which this version of recsys_utils does not know."
-    )
-
-
-def _verify_file(path: Path, expected: str) -> None:
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, expected)
-    if key in _VERIFIED:
-        return
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    actual = digest.hexdigest()
-    if actual != expected:
-        raise _mismatch(str(path.parent), path.name, expected, actual)
-    _VERIFIED.add(key)
-
-
-def _archive_members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """Map each release file name to its member: ``ml-latest-small/<name>`` or ``<name>``."""
-    found: dict[str, zipfile.ZipInfo] = {}
-    for info in zf.infolist():
-        parent, _, name = info.filename.rpartition("/")
-        if not info.is_dir() and parent in ("", DATASET):
-            found.setdefault(name, info)
-    return found
-
-
-def _read_zip(path: Path, checksums: Mapping[str, str]) -> dict[str, bytes]:
-    """Read and verify the release's files from the zip ``path``, in memory."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = _archive_members(zf)
-            missing = [name for name in REQUIRED if name not in members]
-            if missing:
-                raise ArchiveError(
-                    f"{path} has no {' or '.join(missing)} (looked for {DATASET}/<file> and "
-                    f"<file>); is it the {DATASET} archive from {MOVIELENS_URL}?"
-                )
-            blobs = {n: zf.read(members[n]) for n in members if n in checksums or n in REQUIRED}
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+def _user_copy(place: Path, origin: str, release: Release) -> MovieLens:
+    """Load from ``path`` or ``RECSYS_DATA``: only there, nothing written, nothing deleted."""
+    name, arg = release.name, "path" if origin == "path" else "RECSYS_DATA"
+    source = find_copy(place, name)
+    if source is None:
+        looked = ", ".join(str(p) for p in (place / "ratings.csv", place / name,
+                                            place / f"{name}.zip"))
+        raise DataNotFoundError(
+            f"No MovieLens {name} at {origin}={place}: put the {name} folder or {name}.zip "
+            f"(from {release.url}) there, or point {arg} at the folder that holds it.\n"
+            f"(Looked for {looked}.)"
+        )
+    if source.is_file() and source.suffix.lower() != ".zip" and not zipfile.is_zipfile(source):
+        folder = source.parent
         raise ArchiveError(
-            f"cannot read the zip archive {path}: {exc}. It is truncated or corrupt; "
-            f"download it again from {MOVIELENS_URL}"
-        ) from exc
-    for name, data in blobs.items():
-        expected = checksums.get(name)
-        if expected is not None:
-            actual = hashlib.sha256(data).hexdigest()
-            if actual != expected:
-                raise _mismatch(str(path), name, expected, actual)
-    return blobs
-
-
-def _read_verified(
-    source: Path, checksums: Mapping[str, str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Verify and parse the folder or zip ``source``; return ``(ratings, movies)`` DataFrames.
-
-    Raises `DataNotFoundError` if ``ratings.csv`` or ``movies.csv`` is missing, `ChecksumError`
-    if a file of the release does not match ``checksums`` (default `CHECKSUMS`), and
-    `ArchiveError` if a zip cannot be read.
-    """
-    import pandas as pd
-
-    checksums = CHECKSUMS if checksums is None else checksums
-    if source.is_file():
-        blobs = _read_zip(source, checksums)
-        ratings_src, movies_src = (io.BytesIO(blobs[n]) for n in REQUIRED)
-    else:
-        missing = [n for n in REQUIRED if not (source / n).is_file()]
-        if missing:
-            raise DataNotFoundError(
-                f"{source} has no {' or '.join(missing)}; put the files of the {DATASET} "
-                f"archive ({MOVIELENS_URL}) there"
-            )
-        for name, expected in checksums.items():
-            if (source / name).is_file():
-                _verify_file(source / name, expected)
-        ratings_src, movies_src = (source / n for n in REQUIRED)
-    ratings = pd.read_csv(ratings_src, dtype=RATINGS_DTYPES)
-    movies = pd.read_csv(movies_src, dtype=MOVIES_DTYPES)
-    return ratings, movies
+            f"{arg}={source} is a file but not a zip archive: {arg} must be a folder holding "
+            f"ratings.csv and movies.csv (e.g. load_movielens({str(folder)!r}) if they are "
+            f"both in {folder}), a folder holding {name}/ or {name}.zip, or that zip itself. "
+            + own_data_hint(release)
+        )
+    return MovieLens(*read_copy(source, release, cached=False), source=source, origin=origin,
+                     dataset=name)
 
 
 def load_movielens(
     path: str | os.PathLike | None = None,
     *,
+    dataset: str = DATASET,
     download: bool = True,
     url: str | None = None,
     checksums: Mapping[str, str] | None = None,
 ) -> MovieLens:
-    """Load MovieLens ml-latest-small, verified, from the first place that has it.
+    """Load a MovieLens release, verified, from the first place that has it.
 
     Parameters
     ----------
     path : str or path-like, optional
         A folder holding ``ratings.csv`` and ``movies.csv``, or a folder holding
-        ``ml-latest-small/`` or ``ml-latest-small.zip``, or that zip file. When ``path`` (or
-        else ``$RECSYS_DATA``) is given, only that place is used: no cache, no download.
+        ``<dataset>/`` or ``<dataset>.zip``, or that zip file. When ``path`` (or else
+        ``$RECSYS_DATA``) is given, only that place is used: no cache, no download.
+    dataset : {"ml-latest-small", "ml-25m", "ml-32m"}, default "ml-latest-small"
+        Which release (`RELEASES`): the small one the notebooks use (about 1 MB), or
+        MovieLens 25M / 32M (about 250 MB to download, several GB in memory).
     download : bool, default True
-        If the cache has no verified copy, download the archive from GroupLens into the
-        cache (`recsys_utils.download.download_movielens`). ``False`` never uses the network.
+        If the cache has no verified copy (none, or a damaged one), download the archive from
+        GroupLens into the cache (`recsys_utils.download.download_movielens`). ``False``
+        never uses the network.
     url : str, optional
-        Where to download from; default `MOVIELENS_URL` (GroupLens). For mirrors and tests.
+        Where to download from; default GroupLens' (e.g. `MOVIELENS_URL`). For mirrors.
     checksums : mapping of str to str, optional
-        Expected SHA-256 of each file (``{"ratings.csv": "aa28...", ...}``); default
-        `CHECKSUMS`, the 2018-09-26 release. Files not named here are not verified.
+        Expected checksum of each file (``{"ratings.csv": "aa28...", ...}``; SHA-256 as bare
+        hex, or ``"md5:<hex>"``). Replaces all of the release's checks, archive included;
+        ``{}`` reads other data in MovieLens' layout unverified. Files not named are not
+        verified.
 
     Returns
     -------
     MovieLens
-        ``ratings`` (100,836 x 4: ``userId`` int32, ``movieId`` int32, ``rating`` float64,
-        ``timestamp`` int64), ``movies`` (9,742 x 3: ``movieId`` int32, ``title``, ``genres``
-        strings), ``source`` and ``origin``.
+        ``ratings`` (ml-latest-small: 100,836 x 4: ``userId`` int32, ``movieId`` int32,
+        ``rating`` float64, ``timestamp`` int64), ``movies`` (9,742 x 3: ``movieId`` int32,
+        ``title``, ``genres`` strings), ``source``, ``origin`` and ``dataset``.
 
     Raises
     ------
     DataNotFoundError
         No copy found (and ``download=False``): the message lists the places searched.
     ChecksumError
-        A file differs from the expected release: which file, expected and actual SHA-256.
+        A file differs from the expected release: which file, expected and actual checksum.
     ArchiveError
-        A zip archive is truncated, corrupt or unsafe.
+        A zip archive is truncated, corrupt or unsafe, or ``path`` is a file but no zip.
     DownloadError
         The download failed (offline, server unreachable) or the cache is not writable.
+    All four derive from `MovieLensError`; IPython and Jupyter show only their message,
+    whose first line says what to do.
 
     Examples
     --------
@@ -294,41 +183,36 @@ def load_movielens(
     >>> ml.ratings.shape, ml.ratings["userId"].nunique(), len(ml.movies)  # doctest: +SKIP
     ((100836, 4), 610, 9742)
     """
+    release = with_overrides(get_release(dataset), url, checksums)
     if path is not None or os.environ.get("RECSYS_DATA"):
         origin = "path" if path is not None else "RECSYS_DATA"
         place = Path(path if path is not None else os.environ["RECSYS_DATA"]).expanduser()
-        source = _find(place)
-        if source is None:
-            looked = ", ".join(str(p) for p in _candidates(place))
-            raise DataNotFoundError(
-                f"no MovieLens data at {origin}={place} (looked for {looked}). Put the "
-                f"{DATASET} folder or {DATASET}.zip (from {MOVIELENS_URL}) there, or point "
-                f"{'path' if origin == 'path' else 'RECSYS_DATA'} at the folder that holds it"
-            )
-        return MovieLens(*_read_verified(source, checksums), source=source, origin=origin)
+        return _user_copy(place, origin, release)
 
-    cache = movielens_cache_dir()
-    folder, archive = cache / DATASET, cache / f"{DATASET}.zip"
-    if archive.is_file() and not folder.exists():  # a zip put there by hand
-        return MovieLens(*_read_verified(archive, checksums), source=archive, origin="cache")
-    if folder.exists():
-        try:
-            return MovieLens(*_read_verified(folder, checksums), source=folder, origin="cache")
-        except (ChecksumError, DataNotFoundError) as exc:
-            if not download:
-                raise type(exc)(
-                    f"the cached copy in {folder} is damaged or incomplete: {exc}\n"
-                    "Call load_movielens(download=True) to replace it with a fresh download."
-                ) from exc
-            # Damaged (e.g. by a crash while copying): a verified download replaces it.
+    name, cache = release.name, movielens_cache_dir()
+    folder, archive = cache / name, cache / f"{name}.zip"
+    damage: MovieLensError | None = None
+    for source in (folder, archive):  # a folder we installed, or a zip put there by hand
+        if source.exists():
+            try:
+                return MovieLens(*read_copy(source, release, cached=True), source=source,
+                                 origin="cache", dataset=name)
+            except (ChecksumError, DataNotFoundError, ArchiveError) as exc:
+                damage = damage or exc
+    if damage is not None and not download:
+        raise damage
     if not download:
         raise DataNotFoundError(
-            f"MovieLens {DATASET} not found, and download=False. Looked in: RECSYS_DATA "
-            f"(not set), the cache {folder} and {archive}. Download {MOVIELENS_URL} by hand "
-            f"and unzip it into {cache} (or set RECSYS_CACHE to move the cache), or set "
-            f"RECSYS_DATA to a folder holding {DATASET}/ or {DATASET}.zip"
+            f"MovieLens {name} is not on this computer and download=False: call "
+            f"load_movielens() without download=False to download it ({release.size}), or "
+            f"download {release.url} by hand and unzip it into {cache}, or set RECSYS_DATA to "
+            f"a folder holding {name}/ or {name}.zip.\nLooked in: RECSYS_DATA (not set), the "
+            f"cache {folder} and {archive} (RECSYS_CACHE moves the cache)."
         )
-    from recsys_utils.download import download_movielens
+    from recsys_utils.download import install_release
 
-    folder = download_movielens(cache, url=url or MOVIELENS_URL, checksums=checksums)
-    return MovieLens(*_read_verified(folder, checksums), source=folder, origin="download")
+    folder = install_release(cache, release)
+    if damage is not None and archive.is_file():  # a damaged zip, replaced by the folder:
+        archive.replace(cache / f"{name}.zip.damaged")  # moved aside, not deleted
+    return MovieLens(*read_copy(folder, release, cached=True), source=folder, origin="download",
+                     dataset=name)

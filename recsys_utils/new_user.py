@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_int, check_lambda, check_rated_rows
+from .validation import as_matrix, check_lambda, check_number, check_rated_rows
 
 __all__ = ["new_user_cost", "fit_new_user", "predict_new_user", "recommend_for_new_user"]
 
@@ -58,22 +58,26 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     Notes
     -----
     .. math::
-        J(w, b) = \\frac12 \\sum_{i \\text{ rated}} \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
+        J(w, b) = \\frac12 \\sum_{i \\text{ rated}}
+        \\left(w \\cdot x^{(i)} + b - (y^{(i)} - \\mu_i)\\right)^2
         + \\frac{\\lambda}{2} \\lVert w \\rVert^2 + \\frac{\\lambda_b}{2} b^2
 
     Examples
     --------
-    Eve with no ratings and ``w = 0`` costs nothing: ``new_user_cost([0, 0], 0, X, mu, [], [], 1) == 0``.
+    Eve with no ratings and ``w = 0`` costs nothing:
+    ``new_user_cost([0, 0], 0, X, mu, [], [], 1) == 0``.
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
+                         f"w must be ({X.shape[1]},)")
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
+    b = check_number(b, "b")
     J = 0.0
-    for i, rating in zip(idx, y):
-        J += 0.5 * (float(w @ X[i]) + float(b) - (rating - mu[i, 0])) ** 2
-    return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * float(b) ** 2
+    for i, rating in zip(idx, y, strict=False):
+        J += 0.5 * (float(w @ X[i]) + b - (rating - mu[i, 0])) ** 2
+    return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * b**2
 
 
 def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
@@ -152,12 +156,13 @@ def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
 
 
 def predict_new_user(X: Any, mu: Any, w: Any, b: float) -> np.ndarray:
-    """Predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i` for every movie, shape ``(n_movies,)``."""
+    """Predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i` for every movie, ``(n_movies,)``."""
     X, mu, _, _ = _check_inputs(X, mu, np.zeros(0, dtype=int), [])
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)")
-    return X @ w + float(b) + mu[:, 0]
+        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
+                         f"w must be ({X.shape[1]},)")
+    return X @ w + check_number(b, "b") + mu[:, 0]
 
 
 def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *,
@@ -181,7 +186,7 @@ def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_
         Their predicted ratings :math:`w \\cdot x^{(i)} + b + \\mu_i`.
     """
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
-    check_int("k", k)
+    check_number(k, "k", integer=True, low=1)
     allowed = np.ones(X.shape[0], dtype=bool)
     if candidates is not None:
         c = np.asarray(candidates)

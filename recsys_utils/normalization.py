@@ -26,7 +26,8 @@ def mean_ratings_loop(Y: Any, R: Any) -> np.ndarray:
     Y, R = check_ratings_R(Y, R)
     if R.sum() == 0:
         raise ValueError("R has no rated entry at all, so no mean can be computed")
-    global_mean = sum(Y[i, j] for i in range(Y.shape[0]) for j in range(Y.shape[1]) if R[i, j]) / R.sum()
+    rated = [Y[i, j] for i in range(Y.shape[0]) for j in range(Y.shape[1]) if R[i, j]]
+    global_mean = sum(rated) / R.sum()
     mu = np.zeros((Y.shape[0], 1))
     for i in range(Y.shape[0]):
         ratings = [Y[i, j] for j in range(Y.shape[1]) if R[i, j] == 1]

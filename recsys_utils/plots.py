@@ -8,7 +8,8 @@ title and axis labels with units. Importing this module changes no matplotlib se
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,8 @@ from .validation import as_matrix
 __all__ = ["plot_cost_curves", "plot_rmse_curves", "plot_rmse_bars"]
 
 
-def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *, title: str = "Training cost J(w, b, x)",
-                     log: bool = True) -> Any:
+def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *,
+                     title: str = "Training cost J(w, b, x)", log: bool = True) -> Any:
     """One line per run: the cost at the start of each iteration.
 
     Parameters
@@ -41,8 +42,9 @@ def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *, title: str = "Tra
         ax.plot(np.arange(1, h.size + 1), h, label=str(label))
     if log:
         ax.set_yscale("log")
-    ax.set(title=title, xlabel="iteration (Adam steps)",
-           ylabel="cost J (sum of squared errors + penalty, stars²)" + (", log scale" if log else ""))
+    # two lines, so the label fits a 3.5-inch-tall figure
+    ylabel = "cost J (stars²)\nsquared errors + penalty" + (", log scale" if log else "")
+    ax.set(title=title, xlabel="iteration (Adam steps)", ylabel=ylabel)
     ax.legend(fontsize="small")
     return ax
 
@@ -111,7 +113,7 @@ def plot_rmse_bars(ax: Any, rmse: Mapping[str, float], *, highlight: Sequence[st
     y = np.arange(len(names))[::-1]
     colors = ["tab:blue" if n in highlight else "tab:gray" for n in names]
     ax.barh(y, values, color=colors)
-    for yi, v in zip(y, values):
+    for yi, v in zip(y, values, strict=False):
         ax.text(v, yi, f" {v:.4f}", va="center", fontsize="small")
     ax.set_yticks(y, names)
     ax.set_xlim(0, values.max() * 1.15)

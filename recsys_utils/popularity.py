@@ -16,29 +16,24 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_matrix, check_int
+from .validation import as_matrix, check_indices, check_number
 
 __all__ = ["item_popularity", "smoothed_item_mean"]
 
 
 def _check(item_idx: Any, n_movies: int, y: Any = None, *,
            allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-    check_int("n_movies", n_movies)
-    idx = np.asarray(item_idx)
-    if idx.ndim != 1 or (idx.size == 0 and not allow_empty):
-        raise ValueError(f"item_idx must be a non-empty 1-D array, got shape {idx.shape}")
-    if idx.size == 0:
-        idx = idx.astype(np.int64)  # [] is float64 to NumPy
-    if not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"item_idx must hold integer movie indices, got dtype {idx.dtype}")
-    if idx.size and (idx.min() < 0 or idx.max() >= n_movies):
-        bad = idx[(idx < 0) | (idx >= n_movies)][0]
-        raise ValueError(f"item_idx holds {int(bad)}, outside 0 .. n_movies - 1 = {n_movies - 1}")
+    n_movies = check_number(n_movies, "n_movies", integer=True, low=1)
+    if np.size(item_idx) == 0 and not allow_empty:
+        raise ValueError("item_idx must be a non-empty 1-D array of movie indices, "
+                         "got an empty one")
+    idx = check_indices(item_idx, "item_idx", n_movies, into="the movies (n_movies)")
     if y is None:
         return idx, None
     y = as_matrix("y", y, ndim=1, allow_empty=allow_empty)
     if y.shape != idx.shape:
-        raise ValueError(f"y has shape {y.shape} but item_idx has shape {idx.shape}; they must match")
+        raise ValueError(f"y has shape {y.shape} but item_idx has shape {idx.shape}; "
+                         "they must match")
     return idx, y
 
 
@@ -113,12 +108,8 @@ def smoothed_item_mean(item_idx: Any, y: Any, n_movies: int, *, strength: float 
     array([4.625 , 4.0625, 4.25  ])
     """
     idx, y = _check(item_idx, n_movies, y, allow_empty=prior is not None)
-    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.number)) \
-            or not np.isfinite(strength) or strength < 0:
-        raise ValueError(f"strength must be a finite number >= 0 (pretend ratings), got {strength!r}")
-    p = float(y.mean()) if prior is None else float(prior)
-    if not np.isfinite(p):
-        raise ValueError(f"prior must be finite, got {prior!r}")
+    strength = check_number(strength, "strength", low=0)  # pretend ratings at the prior
+    p = float(y.mean()) if prior is None else check_number(prior, "prior")
     counts = np.bincount(idx, minlength=n_movies).astype(np.float64)
     sums = np.bincount(idx, weights=y, minlength=n_movies)
     num, den = sums + strength * p, counts + strength

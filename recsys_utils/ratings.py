@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from recsys_utils.validation import as_matrix, check_ratings_R, check_scale
+from recsys_utils.validation import as_matrix, check_number, check_ratings_R, check_scale
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,7 +125,9 @@ def _scale_pair(scale: Any) -> tuple[float, float] | None:
     try:
         low, high = (float(s) for s in scale)
     except (TypeError, ValueError):
-        raise ValueError(f"scale must be a pair (low, high) of numbers or None, got {scale!r}")
+        raise ValueError(
+            f"scale must be a pair (low, high) of numbers or None, got {scale!r}"
+        ) from None
     if not low < high:
         raise ValueError(f"scale must be (low, high) with low < high, got {scale!r}")
     return low, high
@@ -311,10 +313,7 @@ def binarize(
     >>> binarize(Y, 4, R=R)[:, 0]  # Alice: 5, 5, ?, 0, 0
     array([1., 1., 0., 0., 0.])
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):
-        raise TypeError(f"threshold must be a number, got {threshold!r}")
-    if not np.isfinite(threshold):
-        raise ValueError(f"threshold must be finite, got {threshold!r}")
+    threshold = check_number(threshold, "threshold")
     import pandas as pd
 
     if isinstance(ratings, pd.DataFrame):

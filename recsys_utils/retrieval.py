@@ -1,4 +1,6 @@
-"""Brute-force top-k retrieval (lecture: "Finding related items", "Recommending from a large catalogue").
+"""Brute-force top-k retrieval.
+
+Lecture: "Finding related items", "Recommending from a large catalogue".
 
 Two scores, both from the lecture:
 
@@ -20,15 +22,16 @@ those k only. Chunks keep the score block small, so 610 users x 9,742 movies and
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .validation import as_matrix, check_int
+from ._topk_input import METRICS, _as_vectors, _prepare
+from .validation import check_indices, check_number
 
 __all__ = ["TopK", "top_k_loop", "top_k", "related_items", "METRICS"]
 
-METRICS = ("dot", "sqeuclidean")
 #: Default size of one chunk's score block, in entries (2**23 float64 = 64 MiB).
 MAX_BLOCK = 2**23
 
@@ -49,84 +52,6 @@ class TopK(NamedTuple):
     scores: np.ndarray
 
 
-def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
-    """Validate like `as_matrix`, but keep float32 as float32 (half the memory for big catalogues)."""
-    if isinstance(value, np.ndarray) and value.dtype == np.float32:
-        if value.ndim != ndim:
-            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {value.shape} ({value.ndim}-D)")
-        if value.size == 0:
-            raise ValueError(f"{name} is empty (shape {value.shape}); it needs at least one entry")
-        if not np.isfinite(value).all():
-            raise ValueError(f"{name} contains NaN/infinite values")
-        return value
-    return as_matrix(name, value, ndim=ndim)
-
-
-def _check_k(k: Any) -> int:
-    return check_int("k", k)
-
-
-def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
-    """Validate everything once; return 2-D queries, items, k, a per-query exclusion, single flag."""
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
-    k = _check_k(k)
-    items = _as_vectors("items", items, 2)
-    single = np.ndim(queries) == 1
-    queries = _as_vectors("queries", queries, 1 if single else 2)
-    Q = queries[None, :] if single else queries
-    n_queries, n_items = Q.shape[0], items.shape[0]
-    if Q.shape[1] != items.shape[1]:
-        raise ValueError(
-            f"queries has shape {queries.shape} and items has shape {items.shape}; they must have "
-            f"the same number of features (columns), here {Q.shape[1]} vs {items.shape[1]}"
-        )
-    excluded = _exclusion(exclude, n_queries, n_items, single)
-    n_excluded = (np.zeros(n_queries, dtype=np.int64) if excluded is None else
-                  excluded.sum(axis=1) if isinstance(excluded, np.ndarray) else
-                  np.array([len(e) for e in excluded], dtype=np.int64))
-    candidates = n_items - n_excluded
-    short = np.flatnonzero(candidates < k)
-    if short.size:
-        q = int(short[0])
-        raise ValueError(
-            f"k={k} but query {q} has only {int(candidates[q])} candidate item(s) "
-            f"({n_items} items, {int(n_excluded[q])} excluded); choose k <= {int(candidates.min())}"
-        )
-    return Q, items, k, excluded, single
-
-
-def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
-    """``None``, a bool mask of shape (n_queries, n_items), or a list of unique index arrays."""
-    if exclude is None:
-        return None
-    if isinstance(exclude, np.ndarray) and exclude.dtype == bool:
-        mask = exclude[None, :] if single and exclude.ndim == 1 else exclude
-        if mask.shape != (n_queries, n_items):
-            want = f"({n_items},)" if single else f"(n_queries, n_items) = ({n_queries}, {n_items})"
-            hint = " (pass R.T, not R: R is (n_movies, n_users))" if mask.shape == (n_items, n_queries) else ""
-            raise ValueError(f"exclude has shape {exclude.shape} but must be {want}{hint}")
-        return mask
-    lists = [exclude] if single else list(exclude)
-    if len(lists) != n_queries:
-        raise ValueError(f"exclude has {len(lists)} index lists but there are {n_queries} queries; "
-                         "give one list per query (or a boolean mask)")
-    out = []
-    for q, idx in enumerate(lists):
-        idx = np.asarray(idx)
-        if idx.size == 0:
-            out.append(np.zeros(0, dtype=np.int64))
-            continue
-        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"exclude[{q}] must be a 1-D list of item indices (int), got dtype "
-                            f"{idx.dtype} shape {idx.shape}; for a mask pass a bool array")
-        if idx.min() < 0 or idx.max() >= n_items:
-            raise ValueError(f"exclude[{q}] holds indices from {idx.min()} to {idx.max()} "
-                             f"but items has {n_items} rows: they must lie in [0, {n_items})")
-        out.append(np.unique(idx).astype(np.int64))
-    return out
-
-
 def _finish(indices: np.ndarray, scores: np.ndarray, single: bool) -> TopK:
     return TopK(indices[0], scores[0]) if single else TopK(indices, scores)
 
@@ -143,8 +68,12 @@ def top_k_loop(
     indices = np.zeros((Q.shape[0], k), dtype=np.int64)
     scores = np.zeros((Q.shape[0], k), dtype=np.result_type(Q, items))
     for q in range(Q.shape[0]):
-        skip = set() if excluded is None else set(np.flatnonzero(excluded[q]).tolist()
-                                                 if isinstance(excluded, np.ndarray) else excluded[q].tolist())
+        if excluded is None:
+            skip = set()
+        elif isinstance(excluded, np.ndarray):
+            skip = set(np.flatnonzero(excluded[q]).tolist())
+        else:
+            skip = set(excluded[q].tolist())
         scored = []
         for i in range(items.shape[0]):
             if i in skip:
@@ -152,8 +81,8 @@ def top_k_loop(
             if metric == "dot":
                 s = float(np.dot(Q[q], items[i]))
                 scored.append((-s, i, s))  # sort key: largest score first, then smallest index
-            else:
-                d = float(np.sum((items[i] - Q[q]) ** 2))
+            else:  # in float64, as top_k's exact re-scoring
+                d = float(np.sum((items[i].astype(np.float64) - Q[q]) ** 2))
                 scored.append((d, i, d))  # smallest distance first, then smallest index
         scored.sort()
         for rank, (_, i, s) in enumerate(scored[:k]):
@@ -164,7 +93,10 @@ def top_k_loop(
 def _select(key: np.ndarray, k: int) -> np.ndarray:
     """Column indices of the ``k`` smallest keys per row, sorted by (key, index)."""
     n = key.shape[1]
-    part = np.argpartition(key, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (key.shape[0], 1))
+    if k < n:
+        part = np.argpartition(key, k - 1, axis=1)[:, :k]
+    else:
+        part = np.tile(np.arange(n), (key.shape[0], 1))
     part_key = np.take_along_axis(key, part, axis=1)
     kth = part_key.max(axis=1)
     # argpartition picks an arbitrary item among ties at the k-th value; where there are more
@@ -176,6 +108,38 @@ def _select(key: np.ndarray, k: int) -> np.ndarray:
         part_key[r] = key[r, part[r]]
     order = np.lexsort((part, part_key), axis=1)
     return np.take_along_axis(part, order, axis=1)
+
+
+def _centred(Q: np.ndarray, items: np.ndarray, dtype: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """Shift both sets by the items' mean and scale by a power of two so every entry is <= 1.
+
+    Distances do not change under a shift, and scaling by 2**e is exact, so the expansion
+    below works on numbers near 1: no overflow near 1e160 and far less cancellation.
+    """
+    m = items.mean(axis=0, dtype=np.float64).astype(dtype)
+    Qc, Ic = Q - m, items - m
+    biggest = max(float(np.abs(Qc).max()), float(np.abs(Ic).max()))
+    scale = 2.0 ** -np.ceil(np.log2(biggest)) if biggest > 0 else 1.0
+    return (Qc * dtype.type(scale)).astype(dtype), (Ic * dtype.type(scale)).astype(dtype), scale
+
+
+def _exact_nearest(key: np.ndarray, err: np.ndarray, Q: np.ndarray, items: np.ndarray, k: int,
+                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest per row, exactly: re-score in float64 every item the expansion cannot rule out.
+
+    ``key`` is the expanded distance, off by at most ``err`` per row; an item whose key exceeds
+    the k-th smallest key by more than ``2 err`` is certainly not among the k nearest.
+    """
+    kth = np.partition(key, k - 1, axis=1)[:, k - 1]
+    best = np.empty((key.shape[0], k), dtype=np.int64)
+    dist = np.empty((key.shape[0], k))
+    for r in range(key.shape[0]):
+        cand = np.flatnonzero(key[r] <= kth[r] + 2 * err[r])
+        diff = (items[cand].astype(np.float64) - Q[r].astype(np.float64)) * scale
+        d = np.einsum("ij,ij->i", diff, diff)
+        order = np.lexsort((cand, d))[:k]
+        best[r], dist[r] = cand[order], d[order] / scale**2
+    return best, dist
 
 
 def top_k(
@@ -195,7 +159,7 @@ def top_k(
         How many items to return per query; at most the number of candidates (items not
         excluded), else ``ValueError``.
     metric : {"dot", "sqeuclidean"}
-    exclude : bool array of shape (n_queries, n_items), or one list of item indices per query, optional
+    exclude : bool array (n_queries, n_items), or one list of item indices per query, optional
         Items not to return, e.g. those already rated: ``exclude=(R.T == 1)``.
     chunk_size : int, optional
         Queries scored at once. Default: as many as keep the score block under 2**23
@@ -211,10 +175,13 @@ def top_k(
     Notes
     -----
     Per chunk of queries :math:`Q` the scores are one product :math:`S = Q V^T`; squared
-    distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2`, clipped at 0
-    (equal to the loop's direct sum up to rounding). ``np.argpartition`` finds the ``k``
-    best in :math:`O(n_{items})` per query and only those ``k`` are sorted:
-    :math:`O(n_{items} + k \\log k)` instead of :math:`O(n_{items} \\log n_{items})`.
+    distances use :math:`\\|v - q\\|^2 = \\|q\\|^2 - 2\\, q \\cdot v + \\|v\\|^2` on vectors shifted
+    by the items' mean and scaled by a power of two (no overflow, little cancellation); every
+    item that rounding could place among the k nearest is then re-scored directly in float64,
+    so the result is the loop's, even in float32 for vectors of norm 1000.
+    ``np.argpartition`` finds the ``k`` best in :math:`O(n_{items})` per query and only
+    those ``k`` are sorted: :math:`O(n_{items} + k \\log k)` instead of
+    :math:`O(n_{items} \\log n_{items})`.
 
     Examples
     --------
@@ -226,36 +193,45 @@ def top_k(
     if chunk_size is None:
         chunk_size = max(1, MAX_BLOCK // n_items)
     else:
-        check_int("chunk_size", chunk_size)
+        check_number(chunk_size, "chunk_size", integer=True, low=1)
     dtype = np.result_type(Q, items)
     Q, items = Q.astype(dtype, copy=False), items.astype(dtype, copy=False)
-    item_sq = np.einsum("ij,ij->i", items, items) if metric == "sqeuclidean" else None
+    Qw, Iw, scale = _centred(Q, items, dtype) if metric == "sqeuclidean" else (Q, items, 1.0)
+    item_sq = np.einsum("ij,ij->i", Iw, Iw) if metric == "sqeuclidean" else None
+    # rounding bound of the expansion (dot products of n terms, norms, the centring), per query
+    slack = 2 * (items.shape[1] + 8) * float(np.finfo(dtype).eps)
     indices = np.zeros((n_queries, k), dtype=np.int64)
     scores = np.zeros((n_queries, k), dtype=dtype)
     for start in range(0, n_queries, chunk_size):
         stop = min(start + chunk_size, n_queries)
-        S = Q[start:stop] @ items.T
+        S = Qw[start:stop] @ Iw.T
         if metric == "dot":
             key = np.negative(S, out=S)  # smallest key = largest score
         else:
+            q_sq = np.einsum("ij,ij->i", Qw[start:stop], Qw[start:stop])
             S *= -2
             S += item_sq
-            S += np.einsum("ij,ij->i", Q[start:stop], Q[start:stop])[:, None]
+            S += q_sq[:, None]
             key = np.maximum(S, 0, out=S)
         if isinstance(excluded, np.ndarray):
             key[excluded[start:stop]] = np.inf
         elif excluded is not None:
             for r, idx in enumerate(excluded[start:stop]):
                 key[r, idx] = np.inf
-        best = _select(key, k)
-        indices[start:stop] = best
-        picked = np.take_along_axis(key, best, axis=1)
-        scores[start:stop] = -picked if metric == "dot" else picked
+        if metric == "dot":
+            best = _select(key, k)
+            indices[start:stop] = best
+            scores[start:stop] = -np.take_along_axis(key, best, axis=1)
+        else:
+            err = slack * (q_sq.astype(np.float64) + float(item_sq.max()))
+            indices[start:stop], scores[start:stop] = _exact_nearest(
+                key, err, Q[start:stop], items, k, scale)
     return _finish(indices, scores, single)
 
 
-def related_items(X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = "sqeuclidean") -> TopK:
-    """The ``k`` items nearest to item ``i`` (lecture: "Finding related items"), excluding ``i`` itself.
+def related_items(X: Any, i: int | Sequence[int], k: int = 10, *,
+                  metric: str = "sqeuclidean") -> TopK:
+    """The ``k`` items nearest to item ``i``, excluding ``i`` itself ("Finding related items").
 
     Parameters
     ----------
@@ -281,12 +257,10 @@ def related_items(X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = 
     """
     X = _as_vectors("X", X, 2)
     single = np.ndim(i) == 0
-    idx = np.atleast_1d(np.asarray(i))
-    if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or isinstance(i, bool):
-        raise TypeError(f"i must be an item index (int) or a sequence of them, got {i!r}")
-    if idx.size and (idx.min() < 0 or idx.max() >= X.shape[0]):
-        raise ValueError(f"i holds {idx.min() if idx.min() < 0 else idx.max()} but X has shape "
-                         f"{X.shape}: item indices must lie in [0, {X.shape[0]})")
+    if single:
+        idx = np.array([check_number(i, "i", integer=True, low=0, high=X.shape[0] - 1)])
+    else:
+        idx = check_indices(i, "i", X.shape[0], into="the rows of X")
     exclude = [[int(j)] for j in idx]
     result = top_k(X[idx], X, k, metric=metric, exclude=exclude)
     return TopK(result.indices[0], result.scores[0]) if single else result

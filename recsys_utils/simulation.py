@@ -1,4 +1,6 @@
-"""A small seeded simulation of what a ranking objective does (lecture: "Ethical use of recommender systems").
+"""A small seeded simulation of what a ranking objective does.
+
+Lecture: "Ethical use of recommender systems".
 
 The lecture asks *what the goal of the recommender system is* — ratings, purchases, clicks,
 profit, watch time — and warns that maximizing engagement has amplified harmful content.
@@ -28,20 +30,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .retrieval import top_k
-from .validation import as_matrix, check_int
+from .validation import as_matrix, check_number, check_seed
 
 __all__ = ["Catalogue", "make_catalogue", "top_k_per_user", "rerank_with_cap", "gini",
            "SlateMetrics", "slate_metrics", "FeedbackHistory", "simulate_feedback_loop"]
-
-
-def _positive_int(name: str, v: Any) -> int:
-    return check_int(f"{name}", v)
-
-
-def _fraction(name: str, v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not 0 <= v <= 1:
-        raise ValueError(f"{name} must be a number in [0, 1], got {v!r}")
-    return float(v)
 
 
 @dataclass(frozen=True)
@@ -97,19 +89,20 @@ def make_catalogue(n_users: int = 300, n_items: int = 1000, *, n_factors: int = 
 
     .. math::
         \\text{value}_{ij} = c_i + u_j \\cdot q_i - \\text{harm}\\; h_i, \\qquad
-        \\text{engagement}_{ij} = \\sigma(c_i + u_j \\cdot q_i + \\text{bait\\_pull}\\; \\beta_i - 1).
+        \\text{engagement}_{ij} =
+        \\sigma(c_i + u_j \\cdot q_i + \\text{bait\\_pull}\\; \\beta_i - 1).
 
     Engagement and value agree on quality and taste; they disagree on bait and harm.
     """
-    n_users, n_items, n_factors = (_positive_int(k, v) for k, v in
-                                   (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors)))
+    n_users, n_items, n_factors = (
+        check_number(v, k, integer=True, low=1)
+        for k, v in (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors)))
     for name, v in (("harmful_share", harmful_share), ("flag_recall", flag_recall),
                     ("flag_false_positive_rate", flag_false_positive_rate)):
-        _fraction(name, v)
+        check_number(v, name, low=0, high=1)
     for name, v in (("bait_pull", bait_pull), ("harm", harm)):
-        if not isinstance(v, (int, float, np.number)) or not np.isfinite(v) or v < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
-    rng = np.random.default_rng(seed)
+        check_number(v, name, low=0)
+    rng = np.random.default_rng(check_seed(seed))
     U = rng.normal(0.0, 1.0 / np.sqrt(n_factors), size=(n_users, n_factors))
     Q = rng.normal(0.0, 1.0, size=(n_items, n_factors))
     quality = rng.normal(0.0, 0.5, size=n_items)
@@ -154,11 +147,12 @@ def top_k_per_user(scores: Any, k: int, *, exclude: Any = None) -> np.ndarray:
         exclude = np.asarray(exclude, dtype=bool)
         if exclude.shape == (S.shape[1],):
             exclude = np.broadcast_to(exclude, S.shape)  # the same items for every user
-    return top_k(S, np.eye(S.shape[1]), _positive_int("k", k), exclude=exclude).indices
+    k = check_number(k, "k", integer=True, low=1)
+    return top_k(S, np.eye(S.shape[1]), k, exclude=exclude).indices
 
 
 def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.ndarray:
-    """Take each user's top ``k`` from a full ranking, with at most ``floor(max_share * k)`` flagged items.
+    """Each user's top ``k`` of a full ranking, at most ``floor(max_share * k)`` of them flagged.
 
     Parameters
     ----------
@@ -185,10 +179,11 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
     """
     ranked = np.asarray(ranked)
     if ranked.ndim != 2 or not np.issubdtype(ranked.dtype, np.integer):
-        raise TypeError(f"ranked must be a 2-D integer array (n_users, n_candidates), got {ranked.dtype} {ranked.shape}")
+        raise TypeError("ranked must be a 2-D integer array (n_users, n_candidates), "
+                        f"got {ranked.dtype} {ranked.shape}")
     flagged = np.asarray(flagged, dtype=bool)
-    k = _positive_int("k", k)
-    cap = int(np.floor(_fraction("max_share", max_share) * k + 1e-9))
+    k = check_number(k, "k", integer=True, low=1)
+    cap = int(np.floor(check_number(max_share, "max_share", low=0, high=1) * k + 1e-9))
     out = np.empty((ranked.shape[0], k), dtype=np.int64)
     for u, row in enumerate(ranked):
         kept, n_flagged = [], 0
@@ -201,7 +196,8 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
             if len(kept) == k:
                 break
         if len(kept) < k:
-            raise ValueError(f"user {u} has only {len(kept)} candidates within the cap; rank more candidates")
+            raise ValueError(f"user {u} has only {len(kept)} candidates within the cap; "
+                             "rank more candidates")
         out[u] = kept
     return out
 
@@ -241,15 +237,18 @@ class SlateMetrics(NamedTuple):
 
 
 def slate_metrics(catalogue: Catalogue, shown: Any) -> SlateMetrics:
-    """Measure slates ``shown`` (int array, shape ``(n_users, k)``) against the catalogue's truth."""
+    """Measure slates ``shown`` (int array ``(n_users, k)``) against the catalogue's truth."""
     shown = np.asarray(shown)
     n_users, n_items = catalogue.value.shape
     if shown.ndim != 2 or shown.shape[0] != n_users or not np.issubdtype(shown.dtype, np.integer):
-        raise ValueError(f"shown must be an integer array of shape ({n_users}, k), got {shown.dtype} {shown.shape}")
+        raise ValueError(f"shown must be an integer array of shape ({n_users}, k), "
+                         f"got {shown.dtype} {shown.shape}")
     rows = np.arange(n_users)[:, None]
     exposure = np.bincount(shown.ravel(), minlength=n_items)
-    return SlateMetrics(float(catalogue.engagement[rows, shown].mean()), float(catalogue.value[rows, shown].mean()),
-                        float(catalogue.harmful[shown].mean()), float((exposure > 0).mean()), gini(exposure))
+    return SlateMetrics(float(catalogue.engagement[rows, shown].mean()),
+                        float(catalogue.value[rows, shown].mean()),
+                        float(catalogue.harmful[shown].mean()), float((exposure > 0).mean()),
+                        gini(exposure))
 
 
 class FeedbackHistory(NamedTuple):
@@ -299,13 +298,12 @@ def simulate_feedback_loop(catalogue: Catalogue, n_rounds: int = 50, k: int = 10
     in which early luck is amplified (Chaney, Stewart & Engelhardt, 2018). Exploration keeps
     collecting evidence about items the ranking would never show.
     """
-    n_rounds, k = _positive_int("n_rounds", n_rounds), _positive_int("k", k)
-    eps = _fraction("exploration", exploration)
+    n_rounds = check_number(n_rounds, "n_rounds", integer=True, low=1)
+    k = check_number(k, "k", integer=True, low=1)
+    eps = check_number(exploration, "exploration", low=0, high=1)
     if score not in ("popularity", "ctr"):
         raise ValueError(f"score must be 'popularity' or 'ctr', got {score!r}")
-    if not isinstance(prior_strength, (int, float, np.number)) or not np.isfinite(prior_strength) \
-            or prior_strength <= 0:
-        raise ValueError(f"prior_strength must be a finite number > 0, got {prior_strength!r}")
+    check_number(prior_strength, "prior_strength", low=0, low_open=True)
     n_users, n_items = catalogue.value.shape
     if k >= n_items:
         raise ValueError(f"k={k} must be smaller than the number of items, {n_items}")
@@ -314,7 +312,7 @@ def simulate_feedback_loop(catalogue: Catalogue, n_rounds: int = 50, k: int = 10
         raise ValueError(f"exclude must have shape ({n_items},), got {banned.shape}")
     if (~banned).sum() <= k:
         raise ValueError(f"only {(~banned).sum()} items are left after exclude; k={k} needs more")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     clicks, exposure = np.zeros(n_items), np.zeros(n_items)
     rows = np.arange(n_users)[:, None]
     out = {name: np.zeros(n_rounds) for name in FeedbackHistory._fields}
@@ -330,7 +328,8 @@ def simulate_feedback_loop(catalogue: Catalogue, n_rounds: int = 50, k: int = 10
             else:
                 rate = clicks.sum() / exposure.sum()
                 key = (clicks + prior_strength * rate) / (exposure + prior_strength)
-            order = np.lexsort((rng.random(n_items), banned, -key))  # best allowed first, ties at random
+            # best allowed first, ties at random
+            order = np.lexsort((rng.random(n_items), banned, -key))
             top = np.broadcast_to(order[:k], (n_users, k))
             explore = rng.random((n_users, k)) < eps
             shown = np.where(explore, random_slates, top)

@@ -1,4 +1,6 @@
-"""Training collaborative filtering with ``tf.GradientTape`` and Adam (lecture: "Implementation in TensorFlow").
+"""Training collaborative filtering with ``tf.GradientTape`` and Adam.
+
+Lecture: "Implementation in TensorFlow".
 
 The lecture's loop, corrected so it runs:
 
@@ -19,14 +21,23 @@ term of the cost ever pushes on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from ._tf import tf
-from .cofi_cost_tf import _check_triples
-from .validation import check_int, check_lambda, check_ratings_R
+from .cofi_cost_tf import dense_cost_tf, observed_cost_tf
+from .validation import (
+    check_indices,
+    check_labels,
+    check_lambda,
+    check_number,
+    check_ratings_R,
+    check_seed,
+    check_triples,
+)
 
 __all__ = ["CofiModel", "init_params", "train_cofi", "train_cofi_observed"]
 
@@ -64,7 +75,11 @@ class CofiModel:
 
     def predict_pairs(self, item_idx: Any, user_idx: Any) -> np.ndarray:
         """Predictions for given ``(item_idx, user_idx)`` pairs, shape ``(n_pairs,)``."""
-        item_idx, user_idx = np.asarray(item_idx), np.asarray(user_idx)
+        item_idx = check_indices(item_idx, "item_idx", self.X.shape[0], into="the rows of X")
+        user_idx = check_indices(user_idx, "user_idx", self.W.shape[0], into="the rows of W")
+        if item_idx.shape != user_idx.shape:
+            raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape "
+                             f"{user_idx.shape}; give one (movie, user) pair per entry")
         p = np.einsum("tk,tk->t", self.X[item_idx], self.W[user_idx]) + self.b[0, user_idx]
         return p + self.c[item_idx, 0] if self.c is not None else p
 
@@ -78,21 +93,33 @@ def init_params(
     every rerun, start from identical numbers.
     """
     for name, v in (("n_movies", n_movies), ("n_users", n_users), ("n_features", n_features)):
-        check_int(f"{name}", v)
-    if not np.isfinite(init_std) or init_std < 0:
-        raise ValueError(f"init_std must be a finite number >= 0, got {init_std!r}")
+        check_number(v, name, integer=True, low=1)
+    init_std = check_number(init_std, "init_std", low=0)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     X = rng.normal(0.0, init_std, size=(n_movies, n_features))
     W = rng.normal(0.0, init_std, size=(n_users, n_features))
     return X, W, np.zeros((1, n_users))
 
 
-def _check_settings(loss: str, iterations: int, learning_rate: float) -> None:
+def _check_settings(loss: str, iterations: int, learning_rate: float, *, seed: Any = 0,
+                    dtype: Any = "float64", callback_every: Any = 1) -> None:
+    """Refuse bad training settings before TensorFlow is imported (the one rule of validation)."""
     if loss not in ("squared", "binary"):
         raise ValueError(f"loss must be 'squared' or 'binary', got {loss!r}")
-    check_int("iterations", iterations)
-    if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
+    check_number(iterations, "iterations", integer=True, low=1)
+    check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    check_seed(seed)
+    check_number(callback_every, "callback_every", integer=True, low=1)
+    if not isinstance(dtype, (str, type)) and not hasattr(dtype, "as_numpy_dtype"):
+        raise TypeError("dtype must be 'float32' or 'float64', "
+                        f"got {type(dtype).__name__} {dtype!r}")
+    try:
+        name = np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).name
+    except TypeError:
+        name = None
+    if name not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
 
 
 def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, progress,
@@ -113,7 +140,7 @@ def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, pro
         with tf_.GradientTape() as tape:  # live here; commented out on the slide
             cost_value = cost_of(*params)
         grads = tape.gradient(cost_value, params)
-        optimizer.apply_gradients(zip(grads, params))
+        optimizer.apply_gradients(zip(grads, params, strict=False))
         return cost_value
 
     def snapshot(history):
@@ -129,6 +156,12 @@ def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, pro
     history = []
     for it in steps:
         cost = float(step())
+        if not np.isfinite(cost) and it == 0:
+            raise FloatingPointError(
+                f"the cost is {cost} at the starting parameters, before any step (so not the "
+                "learning rate's fault); check that the ratings are finite and on a sensible scale "
+                f"and that init_std (here {settings.get('init_std')}) is small, e.g. 0.1"
+            )
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {it}; the learning rate {learning_rate} "
@@ -177,18 +210,17 @@ def train_cofi(
     """
     Y, R = check_ratings_R(Y, R)
     lam = check_lambda(lambda_)
-    _check_settings(loss, iterations, learning_rate)
+    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype,
+                    callback_every=callback_every)
+    seed, learning_rate = check_seed(seed), float(learning_rate)  # Keras refuses NumPy scalars
+    if loss == "binary":
+        check_labels(Y, R)
     X0, W0, b0 = init_params(Y.shape[0], Y.shape[1], n_features, seed=seed, init_std=init_std)
     tf_ = tf()
     Yt, Rt = tf_.constant(Y, dtype), tf_.constant(R, dtype)
 
     def cost_of(X, W, b):
-        Z = tf_.linalg.matmul(X, W, transpose_b=True) + b
-        if loss == "squared":
-            data = 0.5 * tf_.reduce_sum(((Z - Yt) * Rt) ** 2)
-        else:
-            data = tf_.reduce_sum(tf_.nn.sigmoid_cross_entropy_with_logits(labels=Yt, logits=Z) * Rt)
-        return data + (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
+        return dense_cost_tf(X, W, b, Yt, Rt, lam, loss)
 
     settings = dict(n_features=n_features, lambda_=lam, learning_rate=learning_rate,
                     iterations=iterations, seed=seed, init_std=init_std, loss=loss, path="dense")
@@ -231,27 +263,19 @@ def train_cofi_observed(
     :math:`J(w, b, x)` exactly; only the work differs (``O(n_ratings n)`` instead of
     ``O(n_movies n_users n)``).
     """
-    lam, lam_b = check_lambda(lambda_), check_lambda(lambda_bias)
-    _check_settings(loss, iterations, learning_rate)
+    lam, lam_b = check_lambda(lambda_), check_lambda(lambda_bias, "lambda_bias")
+    _check_settings(loss, iterations, learning_rate, seed=seed, dtype=dtype,
+                    callback_every=callback_every)
+    seed, learning_rate = check_seed(seed), float(learning_rate)  # Keras refuses NumPy scalars
     X0, W0, b0 = init_params(n_movies, n_users, n_features, seed=seed, init_std=init_std)
-    item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, n_movies, n_users)
-    if loss == "binary" and np.any((y != 0) & (y != 1)):
-        raise ValueError("y must hold binary labels 0 or 1 when loss='binary'")
+    item_idx, user_idx, y = check_triples(item_idx, user_idx, y, n_movies, n_users)
+    if loss == "binary":
+        check_labels(y, name="y")
     tf_ = tf()
     it_, ut_, yt = tf_.constant(item_idx), tf_.constant(user_idx), tf_.constant(y, dtype)
 
     def cost_of(X, W, b, c=None):
-        z = tf_.reduce_sum(tf_.gather(X, it_) * tf_.gather(W, ut_), axis=1) + tf_.gather(b[0], ut_)
-        if c is not None:
-            z = z + tf_.gather(c[:, 0], it_)
-        if loss == "squared":
-            data = 0.5 * tf_.reduce_sum((z - yt) ** 2)
-        else:
-            data = tf_.reduce_sum(tf_.nn.sigmoid_cross_entropy_with_logits(labels=yt, logits=z))
-        reg = (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
-        if lam_b:
-            reg += (lam_b / 2) * (tf_.reduce_sum(b**2) + (tf_.reduce_sum(c**2) if c is not None else 0.0))
-        return data + reg
+        return observed_cost_tf(X, W, b, it_, ut_, yt, lam, loss, c, lam_b)
 
     settings = dict(n_features=n_features, lambda_=lam, learning_rate=learning_rate,
                     iterations=iterations, seed=seed, init_std=init_std, loss=loss,

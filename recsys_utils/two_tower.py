@@ -134,10 +134,21 @@ def build_two_tower(
     return TwoTower(model, user_tower, item_tower)
 
 
+def _float32(name: str, value: Any, ndim: int = 2) -> np.ndarray:
+    """Validated in float64, then refused if float32 (what Keras trains in) cannot hold it."""
+    arr = as_matrix(name, value, ndim=ndim)
+    biggest = np.abs(arr).max()
+    if biggest > np.finfo(np.float32).max:
+        raise ValueError(f"{name} holds {biggest:g}, beyond float32's largest number "
+                         f"{np.finfo(np.float32).max:g}: it would become inf and the model NaN; "
+                         "standardize the features (fit_standardizer) first")
+    return arr.astype(np.float32)
+
+
 def _check_inputs(user_X: Any, item_X: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    Xu = as_matrix(f"{what} user_X", user_X).astype(np.float32)
-    Xm = as_matrix(f"{what} item_X", item_X).astype(np.float32)
-    y = as_matrix(f"{what} y", y, ndim=1).astype(np.float32)
+    Xu = _float32(f"{what} user_X", user_X)
+    Xm = _float32(f"{what} item_X", item_X)
+    y = _float32(f"{what} y", y, ndim=1)
     if not (len(Xu) == len(Xm) == len(y)):
         raise ValueError(f"{what} user_X, item_X and y need one row per rating, got "
                          f"{Xu.shape}, {Xm.shape} and {y.shape}")

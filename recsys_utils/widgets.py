@@ -23,7 +23,55 @@ import numpy as np
 from .new_user import fit_new_user, predict_new_user
 from .validation import as_matrix, check_int, check_lambda
 
-__all__ = ["NewUserPanel"]
+__all__ = ["NewUserPanel", "exact_slider", "nice_values"]
+
+
+def nice_values(low: float, high: float) -> list[float]:
+    """The "1, 2, 3, 5" values of every decade from ``low`` to ``high`` (both included).
+
+    >>> nice_values(0.1, 10)
+    [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0]
+    """
+    out = []
+    for exponent in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
+        for mantissa in (1, 2, 3, 5):
+            v = float(f"{mantissa}e{exponent}")  # 3e-1 is exactly the float 0.3, unlike 3 * 10**-1
+            if low <= v <= high:
+                out.append(v)
+    return out
+
+
+def exact_slider(description: str, value: Any, grid: list[float], *, name: str, **kwargs: Any) -> Any:
+    """A slider over ``grid`` plus ``value`` that shows and holds exactly ``value``.
+
+    A ``FloatLogSlider`` can only stand on ``10 ** (min + k * step)``: given λ = 15 with
+    ``min=-1, step=0.1`` the browser moves it to 15.85 and sends that back to the kernel, so the
+    run the learner starts is not the one the code set up. A ``SelectionSlider`` stands on its
+    options, so ``value`` is added to them: the control reads ``value`` and ``.value`` returns it.
+
+    Parameters
+    ----------
+    description : str
+        The slider's label.
+    value : float
+        The initial value, finite and >= 0.
+    grid : list of float
+        The other stops (e.g. :func:`nice_values`).
+    name : str
+        The argument's name, for the error message.
+    **kwargs
+        Passed to ``ipywidgets.SelectionSlider`` (``style``, ``layout``, ...).
+    """
+    import ipywidgets as widgets
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    v = float(value)
+    if not np.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    stops = sorted(set(float(g) for g in grid) | {v})
+    return widgets.SelectionSlider(options=[(f"{s:.6g}", s) for s in stops], value=v,
+                                   description=description, continuous_update=False, **kwargs)
 
 
 class NewUserPanel:
@@ -127,8 +175,7 @@ class NewUserPanel:
         self.remove_button = widgets.Button(description="Remove", icon="minus",
                                             tooltip="forget your rating of the selected movie")
         self.clear_button = widgets.Button(description="Clear all", icon="trash")
-        self.lambda_slider = widgets.FloatLogSlider(value=lam, base=10, min=-2, max=2, step=0.1,
-                                                    description="λ", readout_format=".3g")
+        self.lambda_slider = exact_slider("λ", lam, nice_values(0.01, 100), name="lambda_")
         self.status = widgets.HTML()
         self.rated_view = widgets.HTML(layout=widgets.Layout(width="40%"))
         self.recs_view = widgets.HTML(layout=widgets.Layout(width="60%"))

@@ -8,7 +8,12 @@ synthetic copy in MovieLens' layout, with its own checksums, in ``tmp_path``.
 from __future__ import annotations
 
 import hashlib
+import http.server
 import os
+import socket
+import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -89,6 +94,72 @@ def isolated_data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("RECSYS_DATA", raising=False)
     monkeypatch.setenv("RECSYS_CACHE", str(cache))
     return cache
+
+
+# --- a local HTTP server for the download tests (no test touches the internet) -----------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        server = self.server
+        server.requests.append(self.path)
+        route = server.routes.get(self.path)
+        if route is None:
+            self.send_error(404, "Not Found")
+            return
+        body, mode = route
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if mode == "cut":  # announce the whole archive, send half, hang up
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        step = 16_384 if mode == "slow" else len(body)
+        for start in range(0, len(body), step):
+            self.wfile.write(body[start : start + step])
+            self.wfile.flush()
+            if mode == "slow":
+                time.sleep(0.1)
+
+    def log_message(self, *args):  # keep the test output quiet
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A client that gives up mid-transfer (the point of some tests) breaks the pipe.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """A local HTTP server: ``server.routes[path] = (bytes, mode)``; ``server.url(path)``."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    httpd.routes, httpd.requests = {}, []
+    httpd.url = lambda path: f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def offline_url(monkeypatch):
+    """``offline_url(name)``: a URL on 127.0.0.1 where nobody listens (as if offline)."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return lambda name="ml-latest-small.zip": f"http://127.0.0.1:{port}/{name}"
 
 
 @pytest.fixture

@@ -81,7 +81,8 @@ def test_biases_converge_to_the_ridge_solution():
 
 
 def test_biases_first_movie_step_is_the_shrunk_movie_mean():
-    # With b = 0, c_i = sum(y - mean) / (lam + n_i): the movie mean shrunk with k = lam, minus the mean
+    # With b = 0, c_i = sum(y - mean) / (lam + n_i): the movie mean shrunk with k = lam,
+    # minus the mean
     model = biases_baseline(*TINY, lambda_=2.0, n_rounds=1)
     shrunk = movie_mean_baseline(*TINY, shrinkage=2.0)
     np.testing.assert_allclose(model.c[:, 0] + 3.0, shrunk.mu[:, 0])
@@ -95,22 +96,79 @@ def test_biases_lambda_zero_fits_a_consistent_table_exactly():
     np.testing.assert_allclose(model.predict(items, users), y)
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: global_mean_baseline([0, 1], [0], [4.0, 3.0], 2, 2), ValueError, "user_idx has shape"),
-    (lambda: global_mean_baseline([0, 5], [0, 1], [4.0, 3.0], 2, 2), ValueError, r"item_idx holds indices .* \[0, 2\)"),
-    (lambda: global_mean_baseline([], [], [], 2, 2), ValueError, "y is empty"),
-    (lambda: global_mean_baseline([0.0], [0], [4.0], 2, 2), TypeError, "item_idx must be a 1-D integer"),
-    (lambda: global_mean_baseline([0], [0], [np.nan], 2, 2), ValueError, "NaN"),
-    (lambda: global_mean_baseline([0], [0], [4.0], 0, 2), ValueError, "n_movies must be a positive"),
-    (lambda: movie_mean_baseline(*TINY, shrinkage=-1), ValueError, "shrinkage must be a finite number >= 0"),
-    (lambda: movie_mean_baseline(*TINY, shrinkage="1"), TypeError, "shrinkage must be a number"),
-    (lambda: biases_baseline(*TINY, lambda_=-1), ValueError, "lambda_ must be a finite number >= 0"),
-    (lambda: biases_baseline(*TINY, n_rounds=0), ValueError, "n_rounds must be a positive integer"),
-    (lambda: biases_baseline(*TINY).predict([3], [0]), ValueError, r"item_idx holds indices .* \[0, 3\)"),
-    (lambda: movie_mean_baseline(*TINY).predict([0], [2]), ValueError, r"user_idx holds indices .* \[0, 2\)"),
-    (lambda: global_mean_baseline(*TINY).predict([0, 1], [0]), ValueError, "one entry per"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: global_mean_baseline([0, 1], [0], [4.0, 3.0], 2, 2),
+            ValueError,
+            "user_idx has shape",
+        ),
+        (
+            lambda: global_mean_baseline([0, 5], [0, 1], [4.0, 3.0], 2, 2),
+            ValueError,
+            r"item_idx must lie in \[0, 2\) \(the rows of X\), got 5 at position 1",
+        ),
+        (lambda: global_mean_baseline([], [], [], 2, 2), ValueError, "y is empty"),
+        (
+            lambda: global_mean_baseline([0.0], [0], [4.0], 2, 2),
+            TypeError,
+            "item_idx must hold integer indices",
+        ),
+        (lambda: global_mean_baseline([0], [0], [np.nan], 2, 2), ValueError, "NaN"),
+        (
+            lambda: global_mean_baseline([0], [0], [4.0], 0, 2),
+            ValueError,
+            "n_movies must be a positive",
+        ),
+        (
+            lambda: movie_mean_baseline(*TINY, shrinkage=-1),
+            ValueError,
+            "shrinkage must be a number >= 0, got -1",
+        ),
+        (
+            lambda: movie_mean_baseline(*TINY, shrinkage="1"),
+            TypeError,
+            "shrinkage must be a number >= 0, got str '1'",
+        ),
+        (
+            lambda: biases_baseline(*TINY, lambda_=-1),
+            ValueError,
+            "lambda_ must be a number >= 0, got -1",
+        ),
+        (
+            lambda: biases_baseline(*TINY, n_rounds=0),
+            ValueError,
+            "n_rounds must be a positive integer",
+        ),
+        (
+            lambda: biases_baseline(*TINY).predict([3], [0]),
+            ValueError,
+            r"item_idx must lie in \[0, 3\) \(the movies \(n_movies\)\), got 3",
+        ),
+        (
+            lambda: movie_mean_baseline(*TINY).predict([0], [2]),
+            ValueError,
+            r"user_idx must lie in \[0, 2\) \(the users \(n_users\)\), got 2",
+        ),
+        (lambda: global_mean_baseline(*TINY).predict([0, 1], [0]), ValueError, "one entry per"),
+        (
+            lambda: movie_mean_baseline(*TINY, shrinkage=np.float32(1.5)).shrinkage == 1.5,
+            None,
+            None,
+        ),
+        # the same (movie, user) rating twice would be averaged in twice: refused
+        (
+            lambda: global_mean_baseline([0, 0], [1, 1], [4.0, 2.0], 2, 2),
+            ValueError,
+            r"got 1 duplicated pair\(s\), the first \(movie 0, user 1\) at positions \[0, 1\]",
+        ),
+    ],
+)
 def test_bad_input_is_refused_loudly(call, error, match):
+    if error is None:  # a valid edge case (NumPy scalars are numbers)
+        assert call()
+        return
     with pytest.raises(error, match=match):
         call()
 

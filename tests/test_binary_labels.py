@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from test_cofi_cost import random_problem
 
 from recsys_utils.binary_labels import (
     binary_cost,
@@ -12,7 +13,6 @@ from recsys_utils.binary_labels import (
     sigmoid,
 )
 from recsys_utils.toy import load_toy_binary
-from test_cofi_cost import random_problem
 
 
 def binary_problem(seed, *shape):
@@ -55,7 +55,8 @@ def test_loop_vectorized_tf_agree(seed, shape):
     with tf.GradientTape() as tape:
         J = binary_cost_tf(Xv, Wv, bv, Y, R, 0.8)
     assert float(J) == pytest.approx(ref, rel=1e-12)
-    for got, want in zip(tape.gradient(J, [Xv, Wv, bv]), binary_gradients(X, W, b, Y, R, 0.8)):
+    grads = tape.gradient(J, [Xv, Wv, bv])
+    for got, want in zip(grads, binary_gradients(X, W, b, Y, R, 0.8), strict=True):
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
 
 

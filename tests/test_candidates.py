@@ -117,6 +117,17 @@ def test_rank_candidates_by_hand_and_against_brute_force():
         np.testing.assert_array_equal(rank_candidates(q, V, cands, k=10), want)
 
 
+def test_retriever_refuses_negative_list_sizes():
+    # n_similar=-1 used to slice off the last neighbour instead of refusing
+    r = Retriever(np.array([[1, 2], [0, 2], [0, 1]]), [np.array([0])], np.zeros((1, 1), dtype=np.int64),
+                  [np.array([2])], np.array([1]), [np.array([0])])
+    # last watched 0 -> neighbours 1, 2; genre 0's chart [2]; top [1]; user 0 watched 0
+    np.testing.assert_array_equal(r.candidates(0, n_similar=2, n_genres=1), [1, 2])
+    for name in ("n_recent", "n_similar", "n_genres", "n_genre", "n_top"):
+        with pytest.raises(ValueError, match=f"{name} must be an integer >= 0, got -1"):
+            r.candidates(0, **{"n_genres": 1, name: -1})
+
+
 def test_ranking_ties_go_to_the_smaller_item_index():
     V = np.ones((6, 2))
     np.testing.assert_array_equal(rank_candidates([1.0, 1.0], V, [5, 3, 1, 4], k=2), [1, 3])
@@ -134,7 +145,14 @@ def test_ranking_ties_go_to_the_smaller_item_index():
     (lambda: top_genres([0], [1], np.eye(3), n_users=1, n=4), ValueError, "only 3 genres"),
     (lambda: top_items_by_genre(np.eye(3), [1.0, 2.0]), ValueError, "scores has 2"),
     (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 3]), ValueError, "3 rows"),
-    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0], k=0), ValueError, "n must be"),
+    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0], k=0), ValueError, "k must be"),
+    # issue #10: a duplicated candidate took two of the k slots; negative indices wrapped around
+    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 2, 0]), ValueError, "candidates list item 0 more than once"),
+    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, -1]), ValueError, "negative index -1"),
+    (lambda: combine_candidates([[1, -2]]), ValueError, r"lists\[0\] holds the negative index -2"),
+    (lambda: combine_candidates_loop([[1]], exclude=[-1]), ValueError, "exclude holds the negative"),
+    (lambda: top_genres([0], [-1], np.eye(3), n_users=1), ValueError, "item_idx holds the negative"),
+    (lambda: top_genres([-1], [1], np.eye(3), n_users=1), ValueError, "user_idx holds the negative"),
     (lambda: rank_candidates([1.0], np.ones(3), [0]), ValueError, "item_vectors"),
 ])
 def test_bad_input(call, error, match):

@@ -38,7 +38,8 @@ def random_problem(seed, n_movies=7, n_users=5, n_features=3, density=0.6):
 
 
 def test_lecture_prediction_is_4_95():
-    # w(1) . x(3) + b(1) = [5, 0] . [0.99, 0] + 0 = 5 * 0.99 = 4.95 (the slide's x(3) = [0.9, 0] is a typo)
+    # w(1) . x(3) + b(1) = [5, 0] . [0.99, 0] + 0 = 5 * 0.99 = 4.95
+    # (the slide's x(3) = [0.9, 0] is a typo)
     assert predict([5, 0], [0.99, 0], 0.0) == pytest.approx(4.95)
 
 
@@ -81,7 +82,9 @@ def test_combined_cost_on_the_toy_table(toy):
 
 def test_movie_features_cost_regularises_only_x(toy):
     X, Y, R = toy
-    assert movie_features_cost(X, W_LECTURE, B_ZERO, Y, R, 1.0) == pytest.approx(3.155 / 2 + 4.6102 / 2)
+    assert movie_features_cost(X, W_LECTURE, B_ZERO, Y, R, 1.0) == pytest.approx(
+        3.155 / 2 + 4.6102 / 2
+    )
 
 
 def test_learning_x1_from_the_users_parameters(toy):
@@ -89,17 +92,27 @@ def test_learning_x1_from_the_users_parameters(toy):
     X, Y, R = toy
     X1 = X.copy()
     X1[0] = [1.0, 0.0]
-    assert movie_features_cost(X1, W_LECTURE, B_ZERO, Y, R, 0.0) < movie_features_cost(X, W_LECTURE, B_ZERO, Y, R, 0.0)
+    assert movie_features_cost(X1, W_LECTURE, B_ZERO, Y, R, 0.0) < movie_features_cost(
+        X, W_LECTURE, B_ZERO, Y, R, 0.0
+    )
     err_movie1 = (X1[0] @ W_LECTURE.T - Y[0]) * R[0]
     np.testing.assert_allclose(err_movie1, 0.0)
 
 
-@pytest.mark.parametrize("seed,shape", [(0, (7, 5, 3)), (1, (1, 1, 1)), (2, (12, 9, 4)), (3, (3, 8, 10))])
+@pytest.mark.parametrize(
+    "seed,shape", [(0, (7, 5, 3)), (1, (1, 1, 1)), (2, (12, 9, 4)), (3, (3, 8, 10))]
+)
 @pytest.mark.parametrize("lambda_", [0.0, 1.5])
 def test_loop_equals_vectorized(seed, shape, lambda_):
     X, W, b, Y, R = random_problem(seed, *shape)
-    assert cofi_cost_loop(X, W, b, Y, R, lambda_) == pytest.approx(cofi_cost(X, W, b, Y, R, lambda_), rel=1e-12)
-    for g_loop, g_vec in zip(cofi_gradients_loop(X, W, b, Y, R, lambda_), cofi_gradients(X, W, b, Y, R, lambda_)):
+    assert cofi_cost_loop(X, W, b, Y, R, lambda_) == pytest.approx(
+        cofi_cost(X, W, b, Y, R, lambda_), rel=1e-12
+    )
+    for g_loop, g_vec in zip(
+        cofi_gradients_loop(X, W, b, Y, R, lambda_),
+        cofi_gradients(X, W, b, Y, R, lambda_),
+        strict=True,
+    ):
         np.testing.assert_allclose(g_loop, g_vec, rtol=1e-12, atol=1e-12)
 
 
@@ -130,6 +143,7 @@ def test_gradients_match_finite_differences(seed):
 
 
 # ---- bad input: ValueError/TypeError naming the argument and the shapes or values ----
+
 
 def test_mismatched_R_shape(toy):
     X, Y, R = toy
@@ -180,7 +194,14 @@ def test_bad_lambda(toy, bad):
 
 def test_empty_input():
     with pytest.raises(ValueError, match="Y is empty"):
-        cofi_cost(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((1, 0)), np.zeros((0, 0)), np.zeros((0, 0)), 1.0)
+        cofi_cost(
+            np.zeros((0, 2)),
+            np.zeros((0, 2)),
+            np.zeros((1, 0)),
+            np.zeros((0, 0)),
+            np.zeros((0, 0)),
+            1.0,
+        )
 
 
 def test_strings_are_a_type_error(toy):
@@ -193,3 +214,29 @@ def test_predict_shape_mismatch():
     with pytest.raises(ValueError, match=r"w has shape \(2,\) but x has shape \(3,\)"):
         predict([5, 0], [1, 2, 3], 0.0)
 
+
+@pytest.mark.parametrize(
+    "b,error,match",
+    [
+        (np.nan, ValueError, "b must be a finite number, got nan"),
+        (np.inf, ValueError, "b must be a finite number, got inf"),
+        ("0", TypeError, "b must be a finite number, got str '0'"),
+        ([0.0, 1.0], TypeError, "b must be a finite number, got list"),
+    ],
+)
+def test_a_bad_user_bias_is_refused_not_passed_through(b, error, match):
+    # user_cost returned NaN/inf for a NaN/inf b (and a str b as if it were a number).
+    X = load_toy_features().X
+    Y, R, _, _ = load_toy_ratings()
+    with pytest.raises(error, match=match):
+        user_cost([5, 0], b, X, Y[:, 0], R[:, 0])
+    with pytest.raises(error, match=match):
+        predict([5, 0], [0.99, 0], b)
+
+
+def test_a_numpy_scalar_bias_is_a_number():
+    # Alice's worked prediction 5 * 0.99 + 0 = 4.95, with b a NumPy scalar
+    assert predict([5, 0], [0.99, 0], np.float32(0.0)) == pytest.approx(4.95)
+    X = load_toy_features().X
+    Y, R, _, _ = load_toy_ratings()
+    assert user_cost([5, 0], np.float64(0.0), X, Y[:, 0], R[:, 0]) == pytest.approx(0.0625)

@@ -16,7 +16,6 @@ from recsys_utils.cold_start import (
 )
 from recsys_utils.popularity import smoothed_item_mean
 
-
 # ---------------------------------------------------------------- fit_side_map
 
 def test_side_map_recovers_an_exact_linear_rule():
@@ -33,11 +32,14 @@ def test_side_map_one_binary_feature_by_hand():
     # Feature f = [1, 1, 0, 0] (mean 0.5), target [4, 2, 1, 1] (mean 2): centred
     # fc = [.5, .5, -.5, -.5], tc = [2, 0, -1, -1]. A = sum(fc tc) / (sum(fc^2) + lambda)
     # = (1 + 0 + 0.5 + 0.5) / (1 + lambda) = 2 / (1 + lambda). lambda = 1: A = 1 and
-    # intercept = mean(t) - mean(f) A = 2 - 0.5 = 1.5 (lambda = 0: A = 2, the gap 3 - 1 of the group means).
+    # intercept = mean(t) - mean(f) A = 2 - 0.5 = 1.5
+    # (lambda = 0: A = 2, the gap 3 - 1 of the group means).
     m = fit_side_map([[1], [1], [0], [0]], [[4.0], [2.0], [1.0], [1.0]], 1.0)
     assert m.coef[0, 0] == pytest.approx(1.0)
     assert m.intercept[0] == pytest.approx(1.5)
-    assert fit_side_map([[1], [1], [0], [0]], [[4.0], [2.0], [1.0], [1.0]], 0.0).coef[0, 0] == pytest.approx(2.0)
+    assert fit_side_map([[1], [1], [0], [0]], [[4.0], [2.0], [1.0], [1.0]], 0.0).coef[
+        0, 0
+    ] == pytest.approx(2.0)
 
 
 def test_side_map_intercept_is_not_penalized():
@@ -59,6 +61,7 @@ def test_side_map_refuses_bad_shapes():
 
 # ---------------------------------------------------------------- shrunk_mean
 
+
 def test_shrunk_mean_by_hand():
     assert shrunk_mean([5.0], 3.5, 5.0) == pytest.approx(3.75)  # (5 + 17.5) / 6
     assert shrunk_mean([4.0, 2.0], 3.0, 0.0) == pytest.approx(3.0)  # plain mean
@@ -74,10 +77,22 @@ def test_shrunk_mean_is_one_movie_of_smoothed_item_mean():
         assert isinstance(shrunk_mean(y[:k], 3.4, 5.0), float)
 
 
-@pytest.mark.parametrize("strength", [-1.0, float("nan"), True, "5"])
-def test_shrunk_mean_refuses_bad_strength(strength):
-    with pytest.raises(ValueError, match="strength"):
+@pytest.mark.parametrize(
+    "strength,error",
+    [(-1.0, ValueError), (float("nan"), ValueError), (True, TypeError), ("5", TypeError)],
+)
+def test_shrunk_mean_refuses_bad_strength(strength, error):
+    with pytest.raises(error, match="strength must be a number >= 0, got"):
         shrunk_mean([4.0], 3.0, strength)
+
+
+@pytest.mark.parametrize(
+    "prior,error", [("3.5", TypeError), (None, TypeError), (np.nan, ValueError)]
+)
+def test_shrunk_mean_refuses_bad_prior(prior, error):
+    # prior="3.5" was read as 3.5 and None as the ratings' mean, without a word
+    with pytest.raises(error, match="prior must be a finite number, got"):
+        shrunk_mean([4.0], prior, 5.0)
 
 
 def test_shrunk_mean_refuses_a_bad_prior_or_ratings():
@@ -90,6 +105,7 @@ def test_shrunk_mean_refuses_a_bad_prior_or_ratings():
 
 
 # ---------------------------------------------------------------- fit_new_item
+
 
 def _item_problem(seed, n_users=15, n=3, m=6):
     rng = np.random.default_rng(seed)
@@ -106,7 +122,9 @@ def test_fit_new_item_by_hand():
     x = fit_new_item([[1.0, 0.0], [0.0, 2.0]], [[0.0, 0.0]], [0, 1], [4.0, 1.0], 2.0, 1.0)
     np.testing.assert_allclose(x, [1.0, -0.4])
     # With the prior x0 = [1, 1]: diag(2, 5) x = [2 + 1, -2 + 1] -> x = [1.5, -0.2].
-    x = fit_new_item([[1.0, 0.0], [0.0, 2.0]], [[0.0, 0.0]], [0, 1], [4.0, 1.0], 2.0, 1.0, x_prior=[1.0, 1.0])
+    x = fit_new_item(
+        [[1.0, 0.0], [0.0, 2.0]], [[0.0, 0.0]], [0, 1], [4.0, 1.0], 2.0, 1.0, x_prior=[1.0, 1.0]
+    )
     np.testing.assert_allclose(x, [1.5, -0.2])
 
 
@@ -119,14 +137,23 @@ def test_fit_new_item_minimises_the_loop_cost(seed, with_prior):
     best = new_item_cost(x, W, b, idx, y, 3.1, 2.0, x_prior=prior)
     # Gradient of the cost, by central differences, vanishes at the solution.
     eps = 1e-6
-    grad = [(new_item_cost(x + eps * e, W, b, idx, y, 3.1, 2.0, x_prior=prior)
-             - new_item_cost(x - eps * e, W, b, idx, y, 3.1, 2.0, x_prior=prior)) / (2 * eps)
-            for e in np.eye(W.shape[1])]
+    grad = [
+        (
+            new_item_cost(x + eps * e, W, b, idx, y, 3.1, 2.0, x_prior=prior)
+            - new_item_cost(x - eps * e, W, b, idx, y, 3.1, 2.0, x_prior=prior)
+        )
+        / (2 * eps)
+        for e in np.eye(W.shape[1])
+    ]
     np.testing.assert_allclose(grad, 0, atol=1e-6)
     rng = np.random.default_rng(seed)
     for _ in range(30):
-        assert new_item_cost(x + rng.normal(scale=0.1, size=x.shape), W, b, idx, y, 3.1, 2.0,
-                             x_prior=prior) >= best - 1e-12
+        assert (
+            new_item_cost(
+                x + rng.normal(scale=0.1, size=x.shape), W, b, idx, y, 3.1, 2.0, x_prior=prior
+            )
+            >= best - 1e-12
+        )
 
 
 def test_fit_new_item_solves_the_normal_equations():
@@ -141,7 +168,9 @@ def test_fit_new_item_solves_the_normal_equations():
 def test_fit_new_item_without_ratings_returns_the_prior():
     W, b, _, _ = _item_problem(0)
     np.testing.assert_array_equal(fit_new_item(W, b, [], [], 3.0, 1.0), np.zeros(3))
-    np.testing.assert_array_equal(fit_new_item(W, b, [], [], 3.0, 1.0, x_prior=[1, 2, 3]), [1, 2, 3])
+    np.testing.assert_array_equal(
+        fit_new_item(W, b, [], [], 3.0, 1.0, x_prior=[1, 2, 3]), [1, 2, 3]
+    )
 
 
 def test_fit_new_item_refuses_bad_input():
@@ -152,9 +181,9 @@ def test_fit_new_item_refuses_bad_input():
         fit_new_item(W, b, idx, y[:-1], 3.0, 1.0)
     with pytest.raises(ValueError, match="more than once"):
         fit_new_item(W, b, [0, 0], [3.0, 4.0], 3.0, 1.0)
-    with pytest.raises(ValueError, match="outside the rows of W"):
+    with pytest.raises(ValueError, match=r"user_idx must lie in \[0, \d+\) \(the rows of W\)"):
         fit_new_item(W, b, [15], [3.0], 3.0, 1.0)
-    with pytest.raises(TypeError, match="integer row indices of W"):
+    with pytest.raises(TypeError, match="integer indices into the rows of W"):
         fit_new_item(W, b, [0.0], [3.0], 3.0, 1.0)
     with pytest.raises(ValueError, match="user_idx must be 1-dimensional"):
         fit_new_item(W, b, [[0]], [3.0], 3.0, 1.0)

@@ -7,12 +7,11 @@ cache: no ``ml-latest-small/``, no zip, no temporary folder.
 
 from __future__ import annotations
 
-import http.server
+import hashlib
 import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -29,6 +28,7 @@ from recsys_utils.movielens import (
     load_movielens,
 )
 
+
 @pytest.fixture
 def syn(synthetic_movielens):
     """The synthetic ml-latest-small of conftest (files, checksums, zip bytes)."""
@@ -42,61 +42,6 @@ def cache_dir(isolated_data_env):
 
 
 pytestmark = pytest.mark.usefixtures("isolated_data_env")
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the http.server API
-        server = self.server
-        server.requests.append(self.path)
-        route = server.routes.get(self.path)
-        if route is None:
-            self.send_error(404, "Not Found")
-            return
-        body, mode = route
-        self.send_response(200)
-        self.send_header("Content-Type", "application/zip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if mode == "cut":  # announce the whole archive, send half, hang up
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        step = 16_384 if mode == "slow" else len(body)
-        for start in range(0, len(body), step):
-            self.wfile.write(body[start : start + step])
-            self.wfile.flush()
-            if mode == "slow":
-                time.sleep(0.1)
-
-    def log_message(self, *args):  # keep the test output quiet
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A client that gives up mid-transfer (the point of some tests) breaks the pipe.
-        import sys
-
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """A local HTTP server: ``server.routes[path] = (bytes, mode)``; ``server.url(path)``."""
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    httpd.routes, httpd.requests = {}, []
-    httpd.url = lambda path: f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
 
 
 @pytest.fixture
@@ -172,7 +117,7 @@ def test_checksum_mismatch(server, syn, cache_dir):
     message = str(info.value)
     assert "ratings.csv" in message and server.url("/ml-latest-small.zip") in message
     assert syn.checksums["ratings.csv"] in message
-    assert download_module.hashlib.sha256(files["ratings.csv"]).hexdigest() in message
+    assert hashlib.sha256(files["ratings.csv"]).hexdigest() in message
     assert "new release" in message
     assert_nothing_unverified(cache_dir)
 
@@ -182,7 +127,7 @@ def test_response_cut_off_halfway(server, archive, syn, cache_dir):
     with pytest.raises((DownloadError, ArchiveError), match="cut off|truncated") as info:
         load_movielens(url=server.url("/ml-latest-small.zip"),
                        checksums=syn.checksums)
-    assert "Run again" in str(info.value) and "RECSYS_DATA" in str(info.value)
+    assert "run again" in str(info.value) and "RECSYS_DATA" in str(info.value)
     assert_nothing_unverified(cache_dir)
 
 
@@ -199,7 +144,7 @@ def test_truncated_archive_served_whole(server, archive, syn, cache_dir):
 def test_member_outside_the_target_is_refused(server, syn, cache_dir, evil):
     files = dict(syn.files)
     server.routes["/ml-latest-small.zip"] = (_zip({**files, evil: b"pwned\n"}), "fast")
-    with pytest.raises(ArchiveError, match=r"refusing the archive .* member .*evil\.csv.* outside"):
+    with pytest.raises(ArchiveError, match=r"Refusing the archive .* member .*evil\.csv.* outside"):
         load_movielens(url=server.url("/ml-latest-small.zip"),
                        checksums=syn.checksums)
     assert_nothing_unverified(cache_dir)
@@ -245,7 +190,7 @@ def test_cache_not_writable(server, archive, syn, tmp_path, monkeypatch):
     with pytest.raises(DownloadError) as info:
         load_movielens(url=server.url("/a.zip"), checksums=syn.checksums)
     message = str(info.value)
-    assert f"cannot write to the MovieLens cache folder {blocker / 'cache'}" in message
+    assert f"Cannot write to the MovieLens cache folder {blocker / 'cache'}" in message
     assert "RECSYS_CACHE" in message
     assert server.requests == []
 
@@ -259,7 +204,7 @@ def test_cache_permission_denied(server, archive, syn, cache_dir, monkeypatch):
         raise PermissionError(13, "Permission denied", str(cache))
 
     monkeypatch.setattr(download_module.tempfile, "mkdtemp", refuse)
-    with pytest.raises(DownloadError, match=r"cannot write .*Permission denied.*RECSYS_CACHE"):
+    with pytest.raises(DownloadError, match=r"Cannot write .*Permission denied.*RECSYS_CACHE"):
         load_movielens(url=server.url("/a.zip"), checksums=syn.checksums)
     assert_nothing_unverified(cache)
 
@@ -305,7 +250,7 @@ def test_crash_mid_download_is_repaired(server, archive, syn, cache_dir):
         child.kill()
         child.wait()
     # What the crash left: a temporary folder with part of the archive, nothing installed.
-    (debris,) = cache.glob(".tmp-*")
+    assert len(list(cache.glob(".tmp-*"))) == 1
     assert not (cache / "ml-latest-small").exists()
     ml = load_movielens(download=True, url=server.url("/ml-latest-small.zip"),
                         checksums=syn.checksums)
@@ -323,7 +268,7 @@ def test_damaged_cache_folder_is_detected_and_replaced(server, archive, syn, cac
             (folder / name).write_bytes(data[: len(data) // 2] if name == "ratings.csv" else data)
     server.routes["/ml-latest-small.zip"] = (archive, "fast")
     url, sums = server.url("/ml-latest-small.zip"), syn.checksums
-    damaged = r"(?s)cached copy in .*damaged.*ratings\.csv.*download=True"
+    damaged = r"(?s)ratings\.csv at .*small is not .*cached copy is damaged.*download=True"
     with pytest.raises(ChecksumError, match=damaged):
         load_movielens(download=False, url=url, checksums=sums)
     assert server.requests == []
@@ -348,3 +293,71 @@ def test_fresh_temporary_folder_of_a_running_download_is_left_alone(
     server.routes["/a.zip"] = (archive, "fast")
     load_movielens(url=server.url("/a.zip"), checksums=syn.checksums)
     assert sorted(p.name for p in cache.iterdir()) == [running.name, "ml-latest-small"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other release"])
+def test_damaged_zip_in_the_cache_is_replaced(server, archive, syn, cache_dir, damage):
+    """A damaged ml-latest-small.zip put in the cache is repaired by download=True."""
+    cache = cache_dir
+    cache.mkdir()
+    files = dict(syn.files, **{"ratings.csv": syn.files["ratings.csv"] + b"9,1,1.0,1\n"})
+    bad = archive[: len(archive) // 2] if damage == "truncated" else _zip(files)
+    (cache / "ml-latest-small.zip").write_bytes(bad)
+    server.routes["/ml-latest-small.zip"] = (archive, "fast")
+    url, sums = server.url("/ml-latest-small.zip"), syn.checksums
+    with pytest.raises((ArchiveError, ChecksumError)):
+        load_movielens(download=False, url=url, checksums=sums)
+    assert server.requests == []
+    ml = load_movielens(url=url, checksums=sums)
+    assert ml.origin == "download" and len(ml.ratings) == syn.counts.n_ratings
+    # The damaged zip is moved aside (nothing of the user's is deleted), never read again.
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "ml-latest-small", "ml-latest-small.zip.damaged"]
+    assert (cache / "ml-latest-small.zip.damaged").read_bytes() == bad
+    assert load_movielens(url=url, checksums=sums).origin == "cache"
+    assert server.requests == ["/ml-latest-small.zip"]
+
+
+def test_no_import_circle_and_modules_stay_small():
+    """download and movielens share _movielens_base; download never imports movielens."""
+    import ast
+
+    import recsys_utils
+
+    root = Path(recsys_utils.__file__).parent
+    names = ("download", "movielens", "_movielens_base", "_movielens_read", "_movielens_archive")
+
+    def imported(module: str, top_level: bool = False) -> set[str]:
+        tree = ast.parse((root / f"{module}.py").read_text())
+        nodes = tree.body if top_level else ast.walk(tree)
+        return {n.module.rsplit(".", 1)[-1] for n in nodes
+                if isinstance(n, ast.ImportFrom) and n.module and "recsys_utils" in n.module}
+
+    assert imported("download") == {"_movielens_base", "_movielens_archive"}
+    assert imported("_movielens_archive") == {"_movielens_base"}
+    assert imported("_movielens_read") == {"_movielens_base"}
+    assert imported("_movielens_base") == set()
+    # movielens imports download only inside load_movielens, when it must download.
+    assert imported("movielens") == {"_movielens_base", "_movielens_read", "download"}
+    assert imported("movielens", top_level=True) == {"_movielens_base", "_movielens_read"}
+    code = "import sys, recsys_utils.download; print('recsys_utils.movielens' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+    for module in names:
+        lines = len((root / f"{module}.py").read_text().splitlines())
+        assert lines <= 310, f"{module}.py has {lines} lines; split it by concept"
+
+
+def test_the_reason_shown_is_the_useful_end_of_a_requests_error():
+    import requests
+
+    dns = requests.ConnectionError(
+        "HTTPSConnectionPool(host='files.grouplens.org', port=443): Max retries exceeded with "
+        "url: /datasets/movielens/ml-latest-small.zip (Caused by NameResolutionError(\"<urllib3"
+        ".connection.HTTPSConnection object at 0x7f>: Failed to resolve 'files.grouplens.org' "
+        "([Errno -3] Temporary failure in name resolution)\"))")
+    assert download_module._reason(dns) == (
+        "ConnectionError: [Errno -3] Temporary failure in name resolution")
+    proxy = requests.ConnectionError("x" * 500)
+    assert download_module._reason(proxy) == "ConnectionError: " + "x" * 200

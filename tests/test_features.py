@@ -166,3 +166,39 @@ def test_real_movielens(real_movielens_dir, monkeypatch):
     # Forrest Gump has the most ratings, 329: log(330)
     assert items.column("log_n_ratings").max() == pytest.approx(np.log(330))
     np.testing.assert_allclose(users.column("mean_rating").min(), 1.275, atol=1e-3)
+
+
+def test_training_item_features_leave_one_out_by_hand():
+    # strength 1: movie 10's training pairs are (user 1, 4.0) and (user 2, 5.0), global mean 11/3.
+    # Without the 4: (5 + 11/3) / (1 + 1) = 13/3; without the 5: (4 + 11/3) / 2 = 23/6; count 2 - 1 = 1.
+    # Movie 20 without its only rating 2: (0 + 11/3) / (0 + 1) = 11/3, count 0 -- a cold movie.
+    items = item_features(MOVIES, RATINGS, strength=1.0)
+    idx, y = np.array([0, 1, 0]), RATINGS["rating"].to_numpy()
+    X, cold = features.training_item_features(items, idx, y, strength=1.0)
+    np.testing.assert_allclose(X[:, 2], [13 / 3, GLOBAL_MEAN, 23 / 6])
+    np.testing.assert_allclose(X[:, 1], np.log1p([1, 0, 1]))
+    np.testing.assert_array_equal(X[:, [0, 3, 4, 5]], items.X[idx][:, [0, 3, 4, 5]])  # year and genres unchanged
+    assert not cold.any()
+    # The full-data mean of movie 10 is (4 + 5 + 11/3) / 3 = 38/9, which contains both targets.
+    assert not np.isclose(X[0, 2], items.column("mean_rating")[0])
+
+
+def test_training_item_features_masking_makes_pairs_look_like_a_movie_nobody_rated():
+    items = item_features(MOVIES, RATINGS)
+    y = RATINGS["rating"].to_numpy()
+    X, cold = features.training_item_features(items, np.array([0, 1, 0]), y, cold_fraction=0.999, seed=0)
+    assert cold.all()
+    # a movie with no rating in item_features: log_n_ratings 0 and the global mean (movie 30's row)
+    np.testing.assert_allclose(X[:, 1:3], np.tile(items.X[2, 1:3], (3, 1)))
+    many_users = pd.DataFrame({"userId": np.arange(1200), "movieId": np.tile([10, 20, 10], 400),
+                               "rating": np.tile(y, 400)})  # 1,200 users, one rating each
+    items400 = item_features(MOVIES, many_users)
+    many = features.training_item_features(items400, np.array([0, 1, 0] * 400), np.tile(y, 400), cold_fraction=0.2,
+                                           seed=1)[1]
+    assert abs(many.mean() - 0.2) < 0.04  # 1,200 pairs: sd of the share is 0.012
+    with pytest.raises(ValueError, match="items was not built from these ratings"):
+        features.training_item_features(items, np.array([0, 0, 0]), y)
+    with pytest.raises(ValueError, match="cold_fraction"):
+        features.training_item_features(items, np.array([0, 1, 0]), y, cold_fraction=1.0)
+    with pytest.raises(TypeError, match="FeatureTable"):
+        features.training_item_features(items.X, np.array([0, 1, 0]), y)

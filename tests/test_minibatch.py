@@ -28,7 +28,8 @@ def _params(seed=0, n_movies=7, n_users=5, n=3):
 
 def _ratings(seed=1, n=20, n_movies=7, n_users=5):
     rng = np.random.default_rng(seed)
-    return rng.integers(0, n_movies, n), rng.integers(0, n_users, n), rng.uniform(0.5, 5, n)
+    cells = rng.choice(n_movies * n_users, n, replace=False)  # each (movie, user) pair once
+    return cells // n_users, cells % n_users, rng.uniform(0.5, 5, n)
 
 
 def test_hand_worked_batch_cost():
@@ -140,7 +141,7 @@ def test_bad_settings(kwargs, exc, match):
 
 
 def test_train_cofi_observed_jit_compile_gives_the_same_model():
-    i, u, y = _ratings(n=40)
+    i, u, y = _ratings(n=30)
     plain = train_cofi_observed(i, u, y, 7, 5, n_features=3, iterations=20, seed=3, item_bias=True)
     xla = train_cofi_observed(i, u, y, 7, 5, n_features=3, iterations=20, seed=3, item_bias=True, jit_compile=True)
     np.testing.assert_allclose(xla.history, plain.history, rtol=1e-9)

@@ -4,6 +4,7 @@ Most tests use the synthetic copy from ``conftest.synthetic_movielens`` with its
 checksums; the tests marked ``movielens`` read the real data through ``RECSYS_DATA`` only.
 """
 
+import hashlib
 import os
 import shutil
 import zipfile
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recsys_utils import movielens
+from recsys_utils import _movielens_base, _movielens_read, movielens
 from recsys_utils.movielens import (
     CHECKSUMS,
     ArchiveError,
@@ -96,8 +97,8 @@ def test_cache_dir_resolution(monkeypatch, tmp_path):
     repo = Path(movielens.__file__).resolve().parent.parent
     assert movielens_cache_dir() == repo / "data"
     # Installed elsewhere (no pyproject.toml next to the package): the per-user cache.
-    fake = tmp_path / "site-packages" / "recsys_utils" / "movielens.py"
-    monkeypatch.setattr(movielens, "__file__", str(fake))
+    fake = tmp_path / "site-packages" / "recsys_utils" / "_movielens_base.py"
+    monkeypatch.setattr(_movielens_base, "__file__", str(fake))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert movielens_cache_dir().name == "recsys_utils"
     assert movielens_cache_dir() != repo / "data"
@@ -123,8 +124,11 @@ def test_checksum_mismatch_in_folder(synthetic_movielens, name):
     message = str(info.value)
     assert name in message and str(synthetic_movielens.folder) in message
     assert synthetic_movielens.checksums[name] in message  # expected
-    assert movielens.hashlib.sha256(path.read_bytes()).hexdigest() in message  # actual
-    assert "new release" in message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in message  # actual
+    # The user's own file: no advice to delete it; how to load other data instead.
+    assert "fresh copy from https://files.grouplens.org" in message
+    assert "ru.ratings_to_matrices" in message and "checksums={}" in message
+    assert "delete" not in message.lower()
 
 
 def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
@@ -136,16 +140,14 @@ def test_checksum_mismatch_in_zip(synthetic_movielens, tmp_path):
 
 def test_each_file_is_hashed_once_per_process(synthetic_movielens, monkeypatch):
     calls = []
-    real_sha256 = movielens.hashlib.sha256
+    real_verify = _movielens_read.verify_stream
 
-    class CountingHashlib:
-        @staticmethod
-        def sha256(*args):
-            calls.append(args)
-            return real_sha256(*args)
+    def counting_verify(*args):
+        calls.append(args)
+        return real_verify(*args)
 
-    monkeypatch.setattr(movielens, "hashlib", CountingHashlib)
-    kwargs = dict(checksums=synthetic_movielens.checksums)
+    monkeypatch.setattr(_movielens_read, "verify_stream", counting_verify)
+    kwargs = {"checksums": synthetic_movielens.checksums}
     load_movielens(synthetic_movielens.folder, **kwargs)
     assert len(calls) == 5  # each of the 5 files once
     load_movielens(synthetic_movielens.folder, **kwargs)
@@ -267,3 +269,75 @@ def test_real_movielens_zip_only(real_movielens_dir, monkeypatch, tmp_path):
         os.chmod(only_zip, 0o755)
     assert ml.source == only_zip / "ml-latest-small.zip"
     _check_real(ml)
+
+
+# --- unclear errors of issue 10, made clear ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ratings.csv", "movies.csv"])
+def test_path_to_a_csv_says_what_path_must_be(synthetic_movielens, name):
+    csv = synthetic_movielens.folder / name
+    with pytest.raises(ArchiveError) as info:
+        load_movielens(csv, checksums=synthetic_movielens.checksums)
+    message = str(info.value)
+    assert message.startswith(f"path={csv} is a file but not a zip archive")
+    assert "corrupt" not in message
+    # The call that works, and how to load ratings of one's own.
+    assert f"load_movielens({str(synthetic_movielens.folder)!r})" in message
+    assert "pd.read_csv" in message and "ru.ratings_to_matrices" in message
+    ml = load_movielens(synthetic_movielens.folder, checksums=synthetic_movielens.checksums)
+    assert len(ml.ratings) == synthetic_movielens.counts.n_ratings
+
+
+def test_own_data_in_recsys_data_is_never_to_be_deleted(synthetic_movielens, monkeypatch):
+    # The synthetic files are "the user's own ratings" in MovieLens' layout: the default
+    # checksums refuse them, and the advice is how to load them, not to delete them.
+    monkeypatch.setenv("RECSYS_DATA", str(synthetic_movielens.folder_parent))
+    with pytest.raises(ChecksumError) as info:
+        load_movielens()
+    message = str(info.value)
+    assert "delete" not in message.lower()
+    assert "ru.ratings_to_matrices" in message and "checksums={}" in message
+    # ... and the advice works: checksums={} reads them unverified.
+    ml = load_movielens(checksums={})
+    _check_synthetic(ml, synthetic_movielens.counts)
+    assert sorted(p.name for p in synthetic_movielens.folder.iterdir()) == sorted(
+        synthetic_movielens.files)
+
+
+def test_unknown_dataset():
+    with pytest.raises(ValueError, match=r"dataset must be one of 'ml-latest-small', 'ml-25m', "
+                                         r"'ml-32m'; got 'ml-100k'"):
+        load_movielens(dataset="ml-100k")
+    with pytest.raises(TypeError, match=r"dataset must be a str.*got int 25"):
+        load_movielens(dataset=25)
+
+
+def test_damaged_zip_in_the_cache_with_download_false(synthetic_movielens, isolated_data_env):
+    cache = isolated_data_env
+    cache.mkdir()
+    (cache / "ml-latest-small.zip").write_bytes(synthetic_movielens.zip_bytes[:300])
+    with pytest.raises(ArchiveError) as info:
+        load_movielens(download=False, checksums=synthetic_movielens.checksums)
+    assert str(info.value).splitlines()[0] == (
+        f"Cannot read the zip archive {cache / 'ml-latest-small.zip'}: it is truncated or "
+        "corrupt. load_movielens(download=True) replaces it with a fresh download.")
+    assert sorted(p.name for p in cache.iterdir()) == ["ml-latest-small.zip"]  # untouched
+
+
+def test_checksums_argument_is_checked(synthetic_movielens):
+    folder = synthetic_movielens.folder
+    with pytest.raises(TypeError, match=r"checksums must be a mapping .* got list"):
+        load_movielens(folder, checksums=["ratings.csv"])
+    with pytest.raises(ValueError, match=r"checksums\['ratings.csv'\] must be a SHA-256 .* "
+                                         r"got 'sha1:abc'"):
+        load_movielens(folder, checksums={"ratings.csv": "sha1:abc"})
+    with pytest.raises(TypeError, match=r"url must be a str"):
+        load_movielens(url=3)
+    # Both spellings of a SHA-256, and an MD5, are accepted and verified.
+    data = synthetic_movielens.files["ratings.csv"]
+    for checksum in (hashlib.sha256(data).hexdigest(), "sha256:" + hashlib.sha256(data).hexdigest(),
+                     "md5:" + hashlib.md5(data).hexdigest()):
+        assert len(load_movielens(folder, checksums={"ratings.csv": checksum}).ratings) == 12
+    with pytest.raises(ChecksumError, match=r"expected MD5 0{32}"):
+        load_movielens(folder, checksums={"ratings.csv": "md5:" + "0" * 32})

@@ -32,7 +32,9 @@ def _lstsq_reference(X, mu, idx, y, lam, lam_b=0.0):
     n = X.shape[1]
     A = np.hstack([X[idx], np.ones((len(idx), 1))])
     P = np.diag(np.sqrt(np.r_[np.full(n, lam), lam_b]))
-    theta = np.linalg.lstsq(np.vstack([A, P]), np.concatenate([y - mu[idx, 0], np.zeros(n + 1)]), rcond=None)[0]
+    theta = np.linalg.lstsq(
+        np.vstack([A, P]), np.concatenate([y - mu[idx, 0], np.zeros(n + 1)]), rcond=None
+    )[0]
     return theta[:n], theta[n]
 
 
@@ -67,7 +69,9 @@ def test_default_lambda_b_is_the_unregularized_bias():
     w0, b0 = fit_new_user(X, mu, idx, y, 2.0, lambda_b=0.0)
     np.testing.assert_array_equal(w, w0)
     assert b == b0
-    assert new_user_cost(w, b, X, mu, idx, y, 2.0) == new_user_cost(w, b, X, mu, idx, y, 2.0, lambda_b=0.0)
+    assert new_user_cost(w, b, X, mu, idx, y, 2.0) == new_user_cost(
+        w, b, X, mu, idx, y, 2.0, lambda_b=0.0
+    )
 
 
 def test_penalized_bias_by_hand():
@@ -89,7 +93,9 @@ def test_penalized_bias_by_hand():
     np.testing.assert_allclose([w[0], b], [0.5, 1.0])
     # The loop cost there: residuals 0.5 + 0.5 - 2 = -1 and -0.5 + 0.5 - 0 = 0,
     # J = ½(1 + 0) + 2/2 · 0.25 + 2/2 · 0.25 = 1.
-    assert new_user_cost([0.5], 0.5, X1, mu3, [0, 1], [5.0, 3.0], 2.0, lambda_b=2.0) == pytest.approx(1.0)
+    assert new_user_cost(
+        [0.5], 0.5, X1, mu3, [0, 1], [5.0, 3.0], 2.0, lambda_b=2.0
+    ) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("seed", [2, 3])
@@ -128,7 +134,8 @@ def test_one_rating_by_hand():
 
 
 def test_eve_gets_mu():
-    # The lecture's Eve: no ratings -> w = [0, 0], b = 0 -> predicted mu = [2.5, 2.5, 2, 2.25, 1.25].
+    # The lecture's Eve: no ratings -> w = [0, 0], b = 0
+    # -> predicted mu = [2.5, 2.5, 2, 2.25, 1.25].
     Y, R, _, _ = load_toy_mean_normalization()
     _, mu = normalize_ratings(Y, R)
     X = load_toy_features().X
@@ -196,10 +203,23 @@ def test_speed_is_not_retraining():
     [
         ({"mu": np.zeros(5)}, ValueError, r"mu has shape \(5,\).*\(5, 1\)"),
         ({"mu": np.zeros((4, 1))}, ValueError, r"mu has shape \(4, 1\) but X has shape \(5, 2\)"),
-        ({"item_idx": [0, 9], "ratings": [1.0, 2.0]}, ValueError, "item_idx holds 9"),
+        (
+            {"item_idx": [0, 9], "ratings": [1.0, 2.0]},
+            ValueError,
+            r"item_idx must lie in \[0, 5\) \(the rows of X\), got 9",
+        ),
+        (
+            {"item_idx": [0, -1], "ratings": [1.0, 2.0]},
+            ValueError,
+            "got -1 at position 1; negative indices do not wrap",
+        ),
         ({"item_idx": [1, 1], "ratings": [1.0, 2.0]}, ValueError, "more than once"),
         ({"item_idx": [0.5], "ratings": [1.0]}, TypeError, "integer"),
-        ({"item_idx": [[0, 1]], "ratings": [1.0, 2.0]}, ValueError, "item_idx must be 1-dimensional"),
+        (
+            {"item_idx": [[0, 1]], "ratings": [1.0, 2.0]},
+            ValueError,
+            "item_idx must be 1-dimensional",
+        ),
         ({"ratings": [1.0]}, ValueError, r"ratings has shape \(1,\) but item_idx has shape \(2,\)"),
         ({"ratings": [1.0, np.nan]}, ValueError, "NaN"),
         ({"lambda_": -1.0}, ValueError, "lambda_"),
@@ -210,8 +230,14 @@ def test_speed_is_not_retraining():
     ],
 )
 def test_bad_input(kwargs, error, match):
-    args = {"X": np.ones((5, 2)), "mu": np.zeros((5, 1)), "item_idx": [0, 1],
-            "ratings": [4.0, 2.0], "lambda_": 1.0, **kwargs}
+    args = {
+        "X": np.ones((5, 2)),
+        "mu": np.zeros((5, 1)),
+        "item_idx": [0, 1],
+        "ratings": [4.0, 2.0],
+        "lambda_": 1.0,
+        **kwargs,
+    }
     with pytest.raises(error, match=match):
         fit_new_user(**args)
 
@@ -224,3 +250,15 @@ def test_recommend_bad_k_and_candidates():
         recommend_for_new_user(X, mu, [], [], 1.0, candidates=np.ones(4, dtype=bool))
     with pytest.raises(ValueError, match=r"w has shape \(3,\)"):
         predict_new_user(X, mu, np.zeros(3), 0.0)
+
+
+@pytest.mark.parametrize("b,error", [(np.nan, ValueError), (np.inf, ValueError), ("1", TypeError)])
+def test_a_bad_bias_is_refused_not_passed_through(b, error):
+    # new_user_cost and predict_new_user returned NaN/inf predictions for a NaN/inf b.
+    X, mu = np.ones((3, 2)), np.full((3, 1), 3.0)
+    with pytest.raises(error, match="b must be a finite number, got"):
+        new_user_cost([0.0, 0.0], b, X, mu, [0], [4.0], 1.0)
+    with pytest.raises(error, match="b must be a finite number, got"):
+        predict_new_user(X, mu, [0.0, 0.0], b)
+    # and a NumPy scalar is a number: w = 0, b = 1 predicts mu + 1 = 4 everywhere
+    np.testing.assert_allclose(predict_new_user(X, mu, [0.0, 0.0], np.float32(1.0)), 4.0)

@@ -43,10 +43,19 @@ def test_rmse_curves_without_validation(ax):
 
 
 def test_rmse_bars_order_values_and_highlight(ax):
-    plot_rmse_bars(ax, {"global mean": 1.046, "biases": 0.864, "final": 0.847}, highlight=["final"], target=0.854)
+    plot_rmse_bars(
+        ax,
+        {"global mean": 1.046, "biases": 0.864, "final": 0.847},
+        highlight=["final"],
+        target=0.854,
+    )
     bars = ax.patches
     # drawn top to bottom in the given order: the first name has the largest y
-    assert [round(b.get_width(), 3) for b in sorted(bars, key=lambda b: -b.get_y())] == [1.046, 0.864, 0.847]
+    assert [round(b.get_width(), 3) for b in sorted(bars, key=lambda b: -b.get_y())] == [
+        1.046,
+        0.864,
+        0.847,
+    ]
     colours = [b.get_facecolor() for b in sorted(bars, key=lambda b: -b.get_y())]
     assert colours[0] == colours[1] != colours[2]
     assert [t.get_text().strip() for t in ax.texts] == ["1.0460", "0.8640", "0.8470"]
@@ -54,14 +63,25 @@ def test_rmse_bars_order_values_and_highlight(ax):
     assert ax.get_lines()[0].get_xdata()[0] == 0.854
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda ax: plot_cost_curves(ax, {}), ValueError, "histories is empty"),
-    (lambda ax: plot_cost_curves(ax, {"a": [1.0, np.nan]}), ValueError, "NaN"),
-    (lambda ax: plot_rmse_curves(ax, [1, 2], [1.0]), ValueError, "train_rmse has shape"),
-    (lambda ax: plot_rmse_curves(ax, [1, 2], [1.0, 2.0], [1.0]), ValueError, "validation_rmse has shape"),
-    (lambda ax: plot_rmse_bars(ax, {}), ValueError, "rmse is empty"),
-    (lambda ax: plot_rmse_bars(ax, {"a": 1.0}, highlight=["b"]), ValueError, "not among the models"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda ax: plot_cost_curves(ax, {}), ValueError, "histories is empty"),
+        (lambda ax: plot_cost_curves(ax, {"a": [1.0, np.nan]}), ValueError, "NaN"),
+        (lambda ax: plot_rmse_curves(ax, [1, 2], [1.0]), ValueError, "train_rmse has shape"),
+        (
+            lambda ax: plot_rmse_curves(ax, [1, 2], [1.0, 2.0], [1.0]),
+            ValueError,
+            "validation_rmse has shape",
+        ),
+        (lambda ax: plot_rmse_bars(ax, {}), ValueError, "rmse is empty"),
+        (
+            lambda ax: plot_rmse_bars(ax, {"a": 1.0}, highlight=["b"]),
+            ValueError,
+            "not among the models",
+        ),
+    ],
+)
 def test_bad_input_is_refused(ax, call, error, match):
     with pytest.raises(error, match=match):
         call(ax)

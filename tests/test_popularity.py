@@ -38,7 +38,9 @@ def test_smoothed_mean_of_an_unrated_movie_is_exactly_the_prior():
     got = smoothed_item_mean([0], [1.0], 3, strength=3.0, prior=p)
     assert got[1] == p and got[2] == p
     # With a prior, no ratings at all is fine (a brand-new catalogue: everything at the prior).
-    np.testing.assert_array_equal(smoothed_item_mean([], [], 2, strength=5.0, prior=3.5), [3.5, 3.5])
+    np.testing.assert_array_equal(
+        smoothed_item_mean([], [], 2, strength=5.0, prior=3.5), [3.5, 3.5]
+    )
     with pytest.raises(ValueError, match="non-empty"):  # without one, the global mean is undefined
         smoothed_item_mean([], [], 2)
 
@@ -57,8 +59,10 @@ def test_smoothed_matches_loop():
 @pytest.mark.parametrize(
     "args, kwargs, error, match",
     [
-        (([0, 5], 3), {}, ValueError, "item_idx holds 5"),
-        (([0, -1], 3), {}, ValueError, "item_idx holds -1"),
+        (([0, 5], 3), {}, ValueError, r"item_idx must lie in \[0, 3\) .*, got 5 at position 1"),
+        (([0, -1], 3), {}, ValueError, r"item_idx must lie in \[0, 3\) .*, got -1 at position 1"),
+        (([0], np.int64(0)), {}, ValueError, "n_movies must be a positive integer, got 0"),
+        (([0], 2.0), {}, TypeError, "n_movies must be a positive integer, got float 2.0"),
         (([0.0, 1.0], 3), {}, TypeError, "integer"),
         (([], 3), {}, ValueError, "non-empty"),
         (([0], 0), {}, ValueError, "n_movies"),
@@ -74,3 +78,26 @@ def test_bad_input(args, kwargs, error, match):
 def test_bad_strength():
     with pytest.raises(ValueError, match="strength"):
         smoothed_item_mean([0], [1.0], 1, strength=-1.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,match",
+    [
+        ({"prior": "3"}, TypeError, "prior must be a finite number, got str '3'"),
+        (
+            {"prior": None, "strength": np.nan},
+            ValueError,
+            "strength must be a number >= 0, got nan",
+        ),
+        ({"prior": [3.0]}, TypeError, "prior must be a finite number, got list"),
+    ],
+)
+def test_smoothed_mean_settings_follow_the_one_rule(kwargs, error, match):
+    # prior="3" was silently read as 3.0, prior=None with no check, a list gave float()'s words
+    with pytest.raises(error, match=match):
+        smoothed_item_mean([0, 1], [4.0, 2.0], 2, **kwargs)
+    # NumPy scalars are numbers: (4 + 1 * 3) / 2 = 3.5 for movie 0
+    assert (
+        smoothed_item_mean([0, 1], [4.0, 2.0], 2, strength=np.float32(1), prior=np.float64(3))[0]
+        == 3.5
+    )

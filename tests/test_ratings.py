@@ -18,7 +18,7 @@ def toy_long():
     Y, R, movies, users = load_toy_ratings()
     rows = [
         {"user": users[j], "movie": movies[i], "stars": Y[i, j]}
-        for i, j in zip(*np.nonzero(R))
+        for i, j in zip(*np.nonzero(R), strict=False)
     ]
     return pd.DataFrame(rows)
 
@@ -175,10 +175,13 @@ def test_binarize_table_is_a_copy(small):
 
 
 def test_binarize_bad_input(small):
-    with pytest.raises(TypeError, match="threshold must be a number"):
+    with pytest.raises(TypeError, match="threshold must be a finite number, got str '4'"):
         binarize(small, threshold="4")
-    with pytest.raises(ValueError, match="threshold must be finite"):
+    with pytest.raises(ValueError, match="threshold must be a finite number, got nan"):
         binarize(small, threshold=np.nan)
+    # a NumPy scalar is a number
+    labels = binarize(small, threshold=np.float32(4.0))["rating"].tolist()
+    assert labels == [0.0, 1.0, 1.0, 0.0, 0.0]  # ratings 0.5, 4, 5, 2.5, 3 against 4
     with pytest.raises(ValueError, match="R is only for a matrix"):
         binarize(small, R=np.ones((2, 2)))
     with pytest.raises(ValueError, match="R has shape"):

@@ -1,4 +1,6 @@
-"""Tests for recsys_utils.retrieval: hand-worked answers, loop == vectorized (ties too), exclusion, bad input."""
+"""Tests for recsys_utils.retrieval.
+
+Hand-worked answers, loop == vectorized (ties too), exclusion, bad input."""
 
 import doctest
 
@@ -11,7 +13,8 @@ from recsys_utils.toy import load_toy_features
 
 # Three items in 2-D and the query q = [1, 0]:
 #   dot:         [0, 1]·q = 0,  [2, 0]·q = 2,  [1, 5]·q = 1      -> best first: 1 (2), 2 (1), 0 (0)
-#   sqeuclidean: (1 + 1) = 2,   (1 + 0) = 1,   (0 + 25) = 25     -> nearest first: 1 (1), 0 (2), 2 (25)
+#   sqeuclidean: (1 + 1) = 2,   (1 + 0) = 1,   (0 + 25) = 25
+#                -> nearest first: 1 (1), 0 (2), 2 (25)
 ITEMS = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 5.0]])
 Q = np.array([1.0, 0.0])
 
@@ -40,8 +43,10 @@ def _integer_problem(seed, n_queries, n_items, n_features):
     # Small integers make many exact ties, and every product and sum is exact in float64,
     # so the loop's direct sums and the vectorized expansion agree to the last bit.
     rng = np.random.default_rng(seed)
-    return (rng.integers(-2, 3, size=(n_queries, n_features)).astype(float),
-            rng.integers(-2, 3, size=(n_items, n_features)).astype(float))
+    return (
+        rng.integers(-2, 3, size=(n_queries, n_features)).astype(float),
+        rng.integers(-2, 3, size=(n_items, n_features)).astype(float),
+    )
 
 
 @pytest.mark.parametrize("metric", ["dot", "sqeuclidean"])
@@ -95,14 +100,17 @@ def test_mask_and_index_lists_exclude_the_same_items():
 def test_excluding_the_best_item_promotes_the_next():
     # Hand-worked: dot order for q = [1, 0] is 1, 2, 0; excluding item 1 gives 2, 0.
     np.testing.assert_array_equal(top_k(Q, ITEMS, 2, exclude=[1]).indices, [2, 0])
-    np.testing.assert_array_equal(top_k(Q, ITEMS, 2, exclude=np.array([False, True, False])).indices, [2, 0])
+    np.testing.assert_array_equal(
+        top_k(Q, ITEMS, 2, exclude=np.array([False, True, False])).indices, [2, 0]
+    )
     # duplicates in an index list count once: 2 candidates remain
     np.testing.assert_array_equal(top_k_loop(Q, ITEMS, 2, exclude=[1, 1]).indices, [2, 0])
 
 
 def test_already_rated_movies_are_not_recommended_on_the_toy_table():
     # Toy features x (5 movies) and Alice's w = [5, 0]: scores 5 * x1 = 4.5, 5, 4.95, 0.5, 0.
-    # Alice rated movies 0, 1, 3, 4 (R[:, 0]); the only candidate is movie 2, "Cute puppies of love".
+    # Alice rated movies 0, 1, 3, 4 (R[:, 0]); the only candidate is movie 2,
+    # "Cute puppies of love".
     from recsys_utils.toy import load_toy_ratings
 
     X = load_toy_features().X
@@ -131,7 +139,8 @@ def test_related_items_with_duplicates_prefers_the_smaller_index():
 
 
 def test_toy_movies_related_to_love_at_last():
-    # Toy features: "Love at last" [0.9, 0], "Romance forever" [1.0, 0.01], "Cute puppies" [0.99, 0],
+    # Toy features: "Love at last" [0.9, 0], "Romance forever" [1.0, 0.01],
+    # "Cute puppies" [0.99, 0],
     # "Nonstop car chases" [0.1, 1.0], "Swords vs. karate" [0, 0.9].
     # Squared distances from movie 0: 0.0101, 0.0081, 1.0, 0.81 -> nearest: 2, 1, 4, 3.
     X = load_toy_features().X
@@ -157,7 +166,9 @@ def test_default_chunk_keeps_blocks_small(monkeypatch):
 
 @pytest.mark.parametrize("fn", [top_k, top_k_loop])
 def test_k_larger_than_candidates_is_refused(fn):
-    with pytest.raises(ValueError, match=r"k=4 but query 0 has only 3 candidate item\(s\) \(3 items, 0 excluded\)"):
+    with pytest.raises(
+        ValueError, match=r"k=4 but query 0 has only 3 candidate item\(s\) \(3 items, 0 excluded\)"
+    ):
         fn(Q, ITEMS, k=4)
     mask = np.array([[False, False, False], [True, True, False]])
     with pytest.raises(ValueError, match=r"k=2 but query 1 has only 1 candidate .*2 excluded"):
@@ -170,7 +181,10 @@ def test_k_larger_than_candidates_is_refused(fn):
 def test_bad_input_names_the_argument_and_shapes(fn):
     with pytest.raises(ValueError, match=r"queries has shape \(3,\) and items has shape \(3, 2\)"):
         fn([1.0, 0.0, 0.0], ITEMS, 1)
-    with pytest.raises(ValueError, match=r"exclude has shape \(3, 2\) but must be \(n_queries, n_items\) = \(2, 3\).*R\.T"):
+    with pytest.raises(
+        ValueError,
+        match=r"exclude has shape \(3, 2\) but must be \(n_queries, n_items\) = \(2, 3\).*R\.T",
+    ):
         fn(np.stack([Q, Q]), ITEMS, 1, exclude=np.zeros((3, 2), dtype=bool))
     with pytest.raises(ValueError, match=r"exclude has 1 index lists but there are 2 queries"):
         fn(np.stack([Q, Q]), ITEMS, 1, exclude=[[0]])
@@ -189,9 +203,15 @@ def test_bad_input_names_the_argument_and_shapes(fn):
 
 
 def test_related_items_bad_index():
-    with pytest.raises(ValueError, match=r"i holds 3 but X has shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"i must be an integer in \[0, 2\], got 3"):
         related_items(ITEMS, 3, 1)
-    with pytest.raises(TypeError, match="i must be an item index"):
+    with pytest.raises(ValueError, match=r"i must be an integer in \[0, 2\], got -1"):
+        related_items(ITEMS, -1, 1)  # not the last item, as NumPy indexing would have it
+    with pytest.raises(
+        ValueError, match=r"i must lie in \[0, 3\) \(the rows of X\), got -1 at position 1"
+    ):
+        related_items(ITEMS, [0, -1], 1)
+    with pytest.raises(TypeError, match="i must be an integer in \\[0, 2\\], got float 0.5"):
         related_items(ITEMS, 0.5, 1)
     with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
         top_k(Q, ITEMS, 1, chunk_size=0)
@@ -199,3 +219,42 @@ def test_related_items_bad_index():
 
 def test_docstring_examples():
     assert doctest.testmod(retrieval).failed == 0
+
+
+def test_an_integer_0_1_mask_is_refused_not_read_as_index_lists():
+    # exclude=np.array([[0, 1, 1], ...]) was read as "exclude items 0 and 1" for every query.
+    Q2 = np.stack([Q, Q])
+    mask = np.array([[0, 0, 1], [1, 0, 0]])
+    for fn in (top_k, top_k_loop):
+        with pytest.raises(
+            TypeError,
+            match=r"got an integer array of 0s and 1s of shape \(2, 3\); "
+            "pass exclude == 1",
+        ):
+            fn(Q2, ITEMS, 1, exclude=mask)
+        np.testing.assert_array_equal(
+            fn(Q2, ITEMS, 2, exclude=mask == 1).indices,
+            fn(Q2, ITEMS, 2, exclude=[[2], [0]]).indices,
+        )
+
+
+@pytest.mark.parametrize(
+    "dtype,offset",
+    [(np.float32, 100.0), (np.float32, 1000.0), (np.float64, 1e6), (np.float64, 1e155)],
+)
+def test_sqeuclidean_keeps_the_true_neighbours_far_from_the_origin(dtype, offset):
+    # The expansion |q|^2 - 2 q.v + |v|^2 cancels catastrophically when the vectors are far from
+    # the origin compared with their distances: in float32 at norm ~100-1000, recall@10 fell to
+    # ~0.1, and near 1e155 the squares overflowed (inf - inf = NaN). The oracle: the direct sum
+    # over differences in float64, sorted by (distance, index).
+    rng = np.random.default_rng(7)
+    V = (rng.normal(size=(300, 8)) * (offset / 1e3 if offset > 1e3 else 1.0) + offset).astype(dtype)
+    V64 = V.astype(np.float64)
+    got = top_k(V[:6], V, 10, metric="sqeuclidean")
+    loop = top_k_loop(V[:6], V, 10, metric="sqeuclidean")
+    for q in range(6):
+        d = np.sum((V64 - V64[q]) ** 2, axis=1)
+        want = np.lexsort((np.arange(len(d)), d))[:10]
+        np.testing.assert_array_equal(got.indices[q], want)
+        np.testing.assert_allclose(got.scores[q], d[want].astype(dtype), rtol=1e-6)
+    np.testing.assert_array_equal(got.indices, loop.indices)

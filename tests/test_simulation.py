@@ -31,7 +31,10 @@ def test_catalogue_shapes_and_invariants(cat):
 
 
 def test_catalogue_is_seeded():
-    a, b = make_catalogue(n_users=5, n_items=30, seed=1), make_catalogue(n_users=5, n_items=30, seed=1)
+    a, b = (
+        make_catalogue(n_users=5, n_items=30, seed=1),
+        make_catalogue(n_users=5, n_items=30, seed=1),
+    )
     for name in Catalogue.__dataclass_fields__:
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
     c = make_catalogue(n_users=5, n_items=30, seed=2)
@@ -48,29 +51,75 @@ def test_catalogue_engagement_and_value_differ_only_by_bait_and_harm():
 
 
 def test_flags_follow_recall_and_false_positive_rate():
-    c = make_catalogue(n_users=2, n_items=1000, harmful_share=0.2, flag_recall=1.0,
-                       flag_false_positive_rate=0.0, seed=0)
+    c = make_catalogue(
+        n_users=2,
+        n_items=1000,
+        harmful_share=0.2,
+        flag_recall=1.0,
+        flag_false_positive_rate=0.0,
+        seed=0,
+    )
     np.testing.assert_array_equal(c.flagged, c.harmful)  # a perfect classifier
-    c = make_catalogue(n_users=2, n_items=1000, harmful_share=0.2, flag_recall=0.0,
-                       flag_false_positive_rate=0.0, seed=0)
+    c = make_catalogue(
+        n_users=2,
+        n_items=1000,
+        harmful_share=0.2,
+        flag_recall=0.0,
+        flag_false_positive_rate=0.0,
+        seed=0,
+    )
     assert not c.flagged.any()
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_items=0), "n_items"), (dict(harmful_share=1.5), "harmful_share"),
-    (dict(harm=-1.0), "harm"), (dict(flag_recall=True), "flag_recall"),
-])
-def test_catalogue_refuses_bad_settings(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(n_items=0), ValueError, "n_items must be a positive integer, got 0"),
+        (
+            dict(harmful_share=1.5),
+            ValueError,
+            r"harmful_share must be a number in \[0, 1\], got 1.5",
+        ),
+        (dict(harm=-1.0), ValueError, "harm must be a number >= 0, got -1.0"),
+        (
+            dict(flag_recall=True),
+            TypeError,
+            r"flag_recall must be a number in \[0, 1\], got bool True",
+        ),
+        (dict(seed=-1), ValueError, "seed must be an integer in"),
+        (dict(seed=None), TypeError, "seed must be an integer in .*, got NoneType None"),
+        (dict(seed=True), TypeError, "seed must be an integer in .*, got bool True"),
+    ],
+)
+def test_catalogue_refuses_bad_settings(kwargs, error, match):
+    # seed=None drew an unseeded (irreproducible) catalogue and seed=True was seed 1, silently
+    with pytest.raises(error, match=match):
         make_catalogue(**kwargs)
+
+
+def test_numpy_scalar_settings_are_numbers():
+    a = make_catalogue(
+        n_users=np.int64(5), n_items=20, harmful_share=np.float32(0.25), seed=np.int64(3)
+    )
+    b = make_catalogue(n_users=5, n_items=20, harmful_share=float(np.float32(0.25)), seed=3)
+    np.testing.assert_array_equal(a.value, b.value)
+    h = simulate_feedback_loop(
+        a, n_rounds=2, k=np.int64(3), exploration=np.float32(0.5), seed=np.int64(1)
+    )
+    assert h.engagement.shape == (2,)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        simulate_feedback_loop(a, n_rounds=2, k=3, seed=None)
 
 
 # ---------------------------------------------------------------- top_k_per_user
 
+
 def test_top_k_by_hand_with_ties_and_exclude():
     S = [[0.1, 0.9, 0.5, 0.9], [3.0, 1.0, 3.0, 2.0]]
     np.testing.assert_array_equal(top_k_per_user(S, 2), [[1, 3], [0, 2]])  # ties: lower index first
-    np.testing.assert_array_equal(top_k_per_user(S, 2, exclude=[False, True, False, False]), [[3, 2], [0, 2]])
+    np.testing.assert_array_equal(
+        top_k_per_user(S, 2, exclude=[False, True, False, False]), [[3, 2], [0, 2]]
+    )
     per_user = [[True, False, False, False], [False, False, False, False]]
     np.testing.assert_array_equal(top_k_per_user(S, 1, exclude=per_user), [[1], [0]])
 
@@ -110,6 +159,7 @@ def test_top_k_refuses_bad_input():
 
 # ---------------------------------------------------------------- rerank_with_cap
 
+
 def test_cap_by_hand():
     flagged = [False, True, True, False, False]
     ranked = [[1, 2, 0, 3, 4], [0, 3, 1, 2, 4]]
@@ -128,7 +178,7 @@ def test_cap_holds_and_keeps_order_on_random_rankings():
     ranked = np.argsort(rng.random((20, 50)), axis=1)
     out = rerank_with_cap(ranked, flagged, 10, 0.2)
     assert (flagged[out].sum(axis=1) <= 2).all()
-    for row, kept in zip(ranked, out):
+    for row, kept in zip(ranked, out, strict=False):
         pos = [int(np.flatnonzero(row == i)[0]) for i in kept]
         assert pos == sorted(pos), "kept items must stay in ranked order"
         # Every unflagged item ranked above the last kept one is kept.
@@ -145,6 +195,7 @@ def test_cap_refuses_bad_input():
 
 
 # ---------------------------------------------------------------- gini and metrics
+
 
 def test_gini_by_hand():
     assert gini([1, 1, 1, 1]) == 0.0
@@ -163,9 +214,13 @@ def test_gini_matches_the_mean_absolute_difference_formula():
 
 
 def test_slate_metrics_by_hand():
-    c = Catalogue(value=np.array([[1.0, -2.0, 3.0], [0.0, 4.0, -1.0]]),
-                  engagement=np.array([[0.1, 0.9, 0.5], [0.2, 0.6, 0.4]]),
-                  bait=np.zeros(3), harmful=np.array([False, True, False]), flagged=np.zeros(3, bool))
+    c = Catalogue(
+        value=np.array([[1.0, -2.0, 3.0], [0.0, 4.0, -1.0]]),
+        engagement=np.array([[0.1, 0.9, 0.5], [0.2, 0.6, 0.4]]),
+        bait=np.zeros(3),
+        harmful=np.array([False, True, False]),
+        flagged=np.zeros(3, bool),
+    )
     m = slate_metrics(c, np.array([[1, 2], [1, 1]]))
     # slots: (u0, 1), (u0, 2), (u1, 1), (u1, 1): engagement (0.9 + 0.5 + 0.6 + 0.6) / 4 = 0.65,
     # value (-2 + 3 + 4 + 4) / 4 = 2.25, harmful 3/4, items shown {1, 2} of 3, exposure [0, 3, 1].
@@ -187,6 +242,7 @@ def test_ranking_by_value_beats_engagement_on_welfare(cat):
 
 # ---------------------------------------------------------------- feedback loop
 
+
 def test_feedback_loop_without_exploration_locks_in(cat):
     h = simulate_feedback_loop(cat, 6, 5, seed=0)
     assert all(len(a) == 6 for a in h)
@@ -200,7 +256,7 @@ def test_feedback_loop_exploration_lowers_gini_and_is_seeded(cat):
     explore = simulate_feedback_loop(cat, 10, 5, exploration=0.5, seed=1)
     assert explore.gini[-1] < greedy.gini[-1]
     again = simulate_feedback_loop(cat, 10, 5, exploration=0.5, seed=1)
-    for a, b in zip(explore, again):
+    for a, b in zip(explore, again, strict=False):
         np.testing.assert_array_equal(a, b)
 
 
@@ -209,11 +265,17 @@ def test_feedback_loop_never_shows_excluded_items(cat):
     assert (h.harmful_share == 0).all()
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(score="clicks"), "score"), (dict(exploration=2), "exploration"),
-    (dict(k=200), "smaller than"), (dict(prior_strength=0), "prior_strength"),
-    (dict(exclude=np.ones(200, bool)), "left after exclude"), (dict(exclude=[True]), "exclude must"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(score="clicks"), "score"),
+        (dict(exploration=2), "exploration"),
+        (dict(k=200), "smaller than"),
+        (dict(prior_strength=0), "prior_strength"),
+        (dict(exclude=np.ones(200, bool)), "left after exclude"),
+        (dict(exclude=[True]), "exclude must"),
+    ],
+)
 def test_feedback_loop_refuses_bad_settings(cat, kwargs, match):
     with pytest.raises(ValueError, match=match):
         simulate_feedback_loop(cat, 2, **{"k": 5, **kwargs})

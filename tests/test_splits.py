@@ -112,3 +112,69 @@ def test_split_by_time_bad_arguments(small, kwargs, match):
 def test_docstring_examples_run():
     result = doctest.testmod(splits_module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- time columns, a global split and item availability --------------------------------
+
+
+def test_split_by_time_refuses_text_timestamps_and_accepts_datetimes():
+    # As text, "10" sorts before "9": user 1's latest rating (time 10) would look like the oldest.
+    df = pd.DataFrame({"userId": [1, 1, 1], "movieId": [1, 2, 3], "rating": 4.0, "timestamp": ["9", "10", "8"]})
+    with pytest.raises(TypeError, match=r"timestamp must hold numbers.*pd.to_numeric"):
+        split_by_time(df)
+    assert len(df) == 3 and df["timestamp"].tolist() == ["9", "10", "8"]  # nothing lost or changed
+    numeric = df.assign(timestamp=pd.to_numeric(df["timestamp"]))
+    assert split_by_time(numeric).test["movieId"].tolist() == [2]  # time 10 is the latest
+    dated = df.assign(timestamp=pd.to_datetime(numeric["timestamp"], unit="D"))
+    assert split_by_time(dated).test["movieId"].tolist() == [2]
+
+
+def test_split_global_time_by_hand_and_users_left():
+    # times 1..10, 20 % held out -> times 9 and 10 (cut-off 9). User 1 rated at 1-3 and 5-8 (all
+    # train), user 2 at 9 only (all test), user 3 at 4 and 10: only user 3 has a past and a future.
+    df = pd.DataFrame({"userId": [1, 1, 1, 1, 1, 1, 1, 2, 3, 3], "movieId": range(10), "rating": 3.0,
+                       "timestamp": [1, 2, 3, 5, 6, 7, 8, 9, 4, 10]})
+    s = splits_module.split_global_time(df, 0.2)
+    assert s.cutoff == 9 and sorted(s.test["timestamp"]) == [9, 10] and s.validation.empty
+    assert s.train["timestamp"].max() < s.cutoff <= s.test["timestamp"].min()
+    assert s.n_users_evaluable == 1
+    with pytest.raises(ValueError, match="test_fraction must be > 0"):
+        splits_module.split_global_time(df, 0.0)
+
+
+def _availability_loop(ratings, test, items, users):
+    # The definition, one pair at a time.
+    out = np.zeros((len(users), len(items)), dtype=bool)
+    for j, u in enumerate(users):
+        mine = test.loc[test["userId"] == u, "timestamp"]
+        for k, i in enumerate(items):
+            times = ratings.loc[ratings["movieId"] == i, "timestamp"]
+            out[j, k] = len(times) > 0 and (mine.empty or times.min() < mine.min())
+    return out
+
+
+def test_item_availability_equals_the_definition_and_never_shows_the_future():
+    rng = np.random.default_rng(3)
+    n = 300
+    df = pd.DataFrame({"userId": rng.integers(0, 15, n), "movieId": rng.integers(0, 40, n),
+                       "rating": 3.0, "timestamp": rng.integers(0, 1000, n)})
+    _, _, test = split_by_time(df, test_fraction=0.3)
+    items, users = np.arange(45), np.arange(16)  # items 40..44 and user 15 have no rating at all
+    A = splits_module.item_availability(df, test, items, users)
+    np.testing.assert_array_equal(A, _availability_loop(df, test, items, users))
+    assert not A[:, 40:].any(), "a movie nobody rated is never available"
+    first = df.groupby("movieId")["timestamp"].min()
+    for u, g in test.groupby("userId"):
+        shown = items[A[u]]
+        assert (first.reindex(shown).to_numpy() < g["timestamp"].min()).all(), "nothing from the user's future"
+    assert A.any(axis=1).all()
+
+
+def test_item_availability_bad_input():
+    df = pd.DataFrame({"userId": [1, 2], "movieId": [1, 2], "rating": 3.0, "timestamp": [1, 2]})
+    with pytest.raises(ValueError, match="test has 1 user"):
+        splits_module.item_availability(df, df, items=[1, 2], users=[1])
+    with pytest.raises(ValueError, match="items lists an id more than once"):
+        splits_module.item_availability(df, df, items=[1, 1], users=[1, 2])
+    with pytest.raises(TypeError, match="timestamp must hold numbers"):
+        splits_module.item_availability(df.assign(timestamp=["1", "2"]), df, items=[1, 2], users=[1, 2])

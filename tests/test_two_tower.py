@@ -117,3 +117,15 @@ def test_train_refuses_ratings_not_on_the_unit_range_and_mismatched_rows():
         train_two_tower(tt, Xu, Xm[:8], y)
     with pytest.raises(TypeError, match="TwoTower"):
         train_two_tower(tt.model, Xu, Xm, y)
+
+
+def test_train_refuses_values_float32_cannot_hold():
+    # issue #10: 1e39 passed the float64 checks, became inf in float32 and trained a NaN model
+    Xu, Xm, y = _data(n=16)
+    tt = build_two_tower(5, 4, layers=(4,), embedding_dim=2)
+    before = [w.copy() for w in tt.model.get_weights()]
+    big = Xu.astype(np.float64)
+    big[3, 1] = 1e39
+    with pytest.raises(ValueError, match=r"training user_X holds 1e\+39, beyond float32's largest.*standardize"):
+        train_two_tower(tt, big, Xm, y)
+    assert all(np.array_equal(a, b) for a, b in zip(before, tt.model.get_weights())), "nothing trained"

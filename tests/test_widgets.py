@@ -146,3 +146,76 @@ def test_bad_input(kwargs, match):
 def test_set_ratings_refuses_unknown_ids(panel):
     with pytest.raises(ValueError, match="not rows of the model"):
         panel.set_ratings({99: 4.0})
+
+
+# ---------------------------------------------------------------- controls hold exact values
+def browser_value(control):
+    """The value the browser's slider stands on after displaying ``control`` (ipywidgets' JS).
+
+    The JS sliders snap to ``min + k * step`` (a FloatLogSlider to ``base ** (min + k * step)``)
+    and send the snapped value back; a SelectionSlider syncs its ``index`` into ``options``.
+    """
+    import ipywidgets as w
+
+    if isinstance(control, w.SelectionSlider):
+        option = control.options[control.index]
+        return option[1] if isinstance(option, tuple) else option
+    if isinstance(control, w.FloatLogSlider):
+        e = np.log(control.value) / np.log(control.base)
+        k = round((e - control.min) / control.step)
+        return control.base ** min(max(control.min + k * control.step, control.min), control.max)
+    if isinstance(control, (w.IntSlider, w.FloatSlider)):
+        k = round((control.value - control.min) / control.step)
+        return min(max(control.min + k * control.step, control.min), control.max)
+    raise AssertionError(f"no snapping rule for {type(control).__name__}")
+
+
+def sliders(root):
+    """Every slider-like control in a widget tree."""
+    import ipywidgets as w
+
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (w.FloatSlider, w.FloatLogSlider, w.IntSlider, w.SelectionSlider)):
+            found.append(node)
+        stack.extend(getattr(node, "children", ()))
+    return found
+
+
+def test_browser_value_mirrors_the_old_lambda_bug():
+    # The bug this guards against: FloatLogSlider(min=-1, step=0.1) given 15 stands on
+    # 10 ** (-1 + 22 * 0.1) = 10 ** 1.2 = 15.85 (log10 15 = 1.176 rounds to 22 steps).
+    import ipywidgets as w
+
+    old = w.FloatLogSlider(value=15, base=10, min=-1, max=2, step=0.1)
+    assert browser_value(old) == pytest.approx(15.85, abs=0.01)
+
+
+@pytest.mark.parametrize("lam", [15.0, 0.5, 10.0, 0.0, 0.0123, 250.0])
+def test_new_user_panel_shows_exactly_the_lambda_it_was_given(lam):
+    panel = NewUserPanel(SimpleNamespace(X=X, settings={"lambda_": lam}), MU, MOVIES, ITEM_IDS,
+                         n_ratings=COUNTS, k=3)
+    assert panel.lambda_slider.value == lam and panel.lambda_ == lam
+    # what the readout shows: the label at the synced index
+    assert panel.lambda_slider.options[panel.lambda_slider.index][0] == f"{lam:.6g}"
+    for control in sliders(panel.widget):  # λ and the stars (4.0 on the 0.5-step scale)
+        assert browser_value(control) == control.value, control.description
+    assert panel.stars.value == 4.0
+    # the grid's other stops are still there to move to
+    assert {0.01, 0.1, 1.0, 10.0, 100.0} <= {v for _, v in panel.lambda_slider.options}
+
+
+def test_new_user_panel_refuses_a_bad_lambda():
+    with pytest.raises(ValueError, match="lambda_"):
+        NewUserPanel(SimpleNamespace(X=X), MU, MOVIES, ITEM_IDS, lambda_=-1.0)
+    with pytest.raises(TypeError, match="lambda_"):
+        NewUserPanel(SimpleNamespace(X=X), MU, MOVIES, ITEM_IDS, lambda_="big")
+
+
+def test_nice_values_are_the_exact_floats():
+    from recsys_utils.widgets import nice_values
+
+    assert nice_values(0.001, 1) == [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05,
+                                     0.1, 0.2, 0.3, 0.5, 1.0]
+    assert 0.3 in nice_values(0.1, 1)  # 3e-1, not 3 * 10 ** -1 = 0.30000000000000004

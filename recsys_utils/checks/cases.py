@@ -64,7 +64,7 @@ def cofi_cases(binary: bool = False, large: bool = False, alphas: tuple = ()) ->
         cases.append(cofi_case("random data with large logits", (X, W, b, Y, R, 0.5), 4, large=True))
     if alphas:
         cases = [cofi_case(c.label.split(" (")[0], (*c.args, a), c.fields["seed"])
-                 for c, a in zip(cases, alphas)]
+                 for c, a in zip(cases, alphas, strict=True)]
     return cases
 
 

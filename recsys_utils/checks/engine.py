@@ -15,13 +15,17 @@ Nothing here imports TensorFlow.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Case", "Trial", "Mistake", "run_check", "check_close", "close", "copying", "fmt", "show",
+from . import answers, verdicts
+from .verdicts import CheckFailed
+
+__all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close", "copying", "fmt", "show",
            "shape_name"]
 
 
@@ -146,61 +150,58 @@ def _wrong_parts(got: Any, expected: Any, parts: tuple[str, ...] | None,
     return tuple(k for k in range(len(parts)) if not close(got[k], expected[k], rtol, atol))
 
 
-_INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie indices "
-               "such as item_idx for rows of X, user indices such as user_idx for rows of W and columns of b)")
-_EXCEPTION_HINTS = (
-    ("can be converted to Python scalars",
-     "an array was used where a single number is needed: math.exp / math.log and float() take "
-     "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to float()"),
-    ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
-    ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
-    ("to a shape", "a shape is a tuple, and a tuple of one value needs a comma: shape=(n,); (n) is just n"),
-    ("is not in [0", _INDEX_HINT),
-    ("out of bounds for axis", _INDEX_HINT),
-)
-
-
-def _raised(name: str, exc: Exception, case: Case) -> AssertionError:
-    text = f"{name}: your function raised {type(exc).__name__}: {exc}\n  when called on {case.label}"
-    for needle, hint in _EXCEPTION_HINTS:
-        if needle in str(exc):
-            text += f"\n  Hint: {hint}."
-            break
-    return AssertionError(text)
-
-
 def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
               cases: Sequence[Case], mistakes: Sequence[Mistake], *,
               parts: tuple[str, ...] | None = None, rtol: float = 1e-6, atol: float = 1e-9,
-              hint: str = "") -> None:
+              hint: str = "", references: Sequence[Callable] = (), exercises: dict | None = None,
+              answer: Callable | None = None, substitute: dict | None = None) -> None:
     """Run ``fn`` on every case; print one line if all agree with ``reference``, else raise.
+
+    ``references``: the package's functions that answer the exercise; they raise while ``fn``
+    runs. ``exercises``: the notebook's function names -> "Exercise N", for the messages.
+    ``answer``: the learner's own function when ``fn`` wraps it (default ``fn``).
+    ``substitute``: learner functions of earlier exercises -> the references put in their place.
 
     Raises
     ------
     TypeError
         If ``fn`` is not callable (e.g. the result of calling the function was passed).
-    AssertionError
-        If ``fn`` raises, or its output differs from the reference on some case; the
-        message names the case, the expected and received values, and the probable mistake.
+    CheckFailed
+        (an AssertionError) If ``fn`` raises, or its output differs from the reference on some
+        case; the message names the case, the expected and received values, and the probable
+        mistake; or says that the exercise is not answered yet, or that it calls the package's
+        own answer.
     """
     if not callable(fn):
         raise TypeError(f"check_{name} expects your function itself, e.g. check_{name}(my_function) "
                         f"without parentheses after my_function; got {type(fn).__name__}")
+    answer = fn if answer is None else answer
+    exercise = (exercises or {}).get(getattr(inspect.unwrap(answer), "__name__", None))
+    if any(inspect.unwrap(answer) is r for r in references):
+        raise verdicts.delegated(name, answers.ReferenceUnavailable(
+            f"you passed `ru.{answer.__name__}` itself; write this yourself"), exercise)
     failed: list[Trial] = []
     raised: list[tuple[Exception, Case]] = []
-    for case in cases:
-        expected = reference(*_copies(case.args))
-        try:
-            got = fn(*_copies(case.args))
-        except Exception as exc:  # the learner's code: report whatever it raised
-            raised.append((exc, case))
-            continue
-        wrong = _wrong_parts(got, expected, parts, rtol, atol)
-        if wrong:
-            failed.append(Trial(case, got, expected, wrong, parts))
+    expected = [reference(*_copies(case.args)) for case in cases]
+    with answers.references_unavailable(references, answer), answers.substituted(substitute or {}, answer):
+        for case, want in zip(cases, expected, strict=True):
+            try:
+                got = fn(*_copies(case.args))
+            except Exception as exc:  # the learner's code: report whatever it raised
+                raised.append((exc, case))
+                continue
+            wrong = _wrong_parts(got, want, parts, rtol, atol)
+            if wrong:
+                failed.append(Trial(case, got, want, wrong, parts))
+    answers.ANSWERS[name] = (answer, not failed and not raised)
     if not failed and not raised:
         print(f"✓ {name}: all {len(cases)} checks passed")
         return
+    if raised and not failed and all(answers.not_answered(e) for e, _ in raised):
+        raise verdicts.not_answered(name, answer, exercise) from None
+    borrowed = [e for e, _ in raised if isinstance(e, answers.ReferenceUnavailable)]
+    if borrowed:
+        raise verdicts.delegated(name, borrowed[0], exercise) from None
     scores = [sum(m.explains(t, rtol, atol) for t in failed) for m in mistakes]
     best = max(range(len(mistakes)), key=lambda i: (scores[i], -i), default=None)
     if best is not None and scores[best] > 0:
@@ -209,7 +210,7 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         diagnosis = mistake.text(trial)
     elif raised:  # an exception says more than an unexplained wrong value
         exc, case = raised[0]
-        raise _raised(name, exc, case) from exc
+        raise verdicts.raised(name, exc, case) from exc
     else:
         trial = failed[0]
         diagnosis = ("This does not match any of the usual mistakes; compare your code with the "
@@ -219,7 +220,7 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         diagnosis += f"\n  (It also raised {type(exc).__name__} on {case.label}.)"
     f = trial.fields()
     what = "" if parts is None else f" {f['part']}"
-    raise AssertionError(
+    raise CheckFailed(
         f"{name}: {len(failed) + len(raised)} of {len(cases)} checks failed. On {trial.case.label}:\n"
         f"  {diagnosis}\n{show('expected' + what, f['expected'], 10 + len(what))}\n"
         f"{show('got' + what, f['got'], 10 + len(what))}"
@@ -248,7 +249,7 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol:
     try:
         g_shape, e_shape = np.shape(np.asarray(got, dtype=float)), np.shape(expected)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
+        raise CheckFailed(f"{name}: expected {fmt(expected)}, got {fmt(got)}") from None
     if g_shape != e_shape:
         problem = f"expected shape {e_shape}, got shape {g_shape}"
     else:
@@ -256,7 +257,7 @@ def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol:
         k = np.unravel_index(np.nanargmax(diff), diff.shape) if diff.ndim else ()
         where = f" at index {tuple(int(i) for i in k)}" if k else ""
         problem = f"largest difference {np.nanmax(diff):.3g}{where}"
-    raise AssertionError(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
+    raise CheckFailed(f"{name}: {problem}\n{show('expected', fmt(expected), 10)}\n"
                          f"{show('got', fmt(got), 10)}")
 
 

@@ -68,7 +68,7 @@ def shape_mistakes(parts: tuple[str, ...]) -> list[Mistake]:
                           f"({', '.join(parts[i] for i in _order(t))})",
                 when=lambda t: _order(t) is not None),
         Mistake(_shape_text, when=lambda t: any(np.shape(g) != np.shape(e)
-                                                for g, e in zip(t.got, t.expected))),
+                                                for g, e in zip(t.got, t.expected, strict=False))),
     ]
 
 

@@ -13,22 +13,26 @@ from functools import partial
 
 import numpy as np
 
-from ..cofi_cost import predict, user_cost
+from ..cofi_cost import predict, predict_all, user_cost
 from .cases import cofi_cases
 from .engine import Case, Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_predict", "check_user_cost", "PREDICT", "USER_COST"]
+__all__ = ["check_predict", "check_user_cost", "PREDICT", "USER_COST", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"predict": "Exercise 1", "user_cost": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- the mistakes
 def _user_cost(w, b, X, y, r, lambda_, *, err=0.5, reg=0.5, reg_b=0.0, masked=True, by="m",
-               reg_by_m=True):
+               reg_by_m=True, square_of_sum=False):
     """One user's cost with one knob turned: ``by`` is what the sum is divided by ("m" = m(j),
-    "n_movies", or None for nothing)."""
+    "n_movies", or None for nothing); ``square_of_sum``: the penalty (Σ_k w_k)² for Σ_k w_k²."""
     e = (X @ w + b - y) * (r if masked else 1.0)
     n = {"m": r.sum(), "n_movies": len(y), None: 1.0}[by]
-    return err * np.sum(e**2) / n + lambda_ * (reg * np.sum(w**2) + reg_b * b**2) / (n if reg_by_m else 1.0)
+    penalty = np.sum(w) ** 2 if square_of_sum else np.sum(w**2)
+    return err * np.sum(e**2) / n + lambda_ * (reg * penalty + reg_b * b**2) / (n if reg_by_m else 1.0)
 
 
 PREDICT = [
@@ -41,6 +45,11 @@ PREDICT = [
 
 USER_COST = [
     Mistake("exactly twice the expected value: did you drop the 1/2?", partial(_user_cost, err=1.0, reg=1.0)),
+    Mistake("the squared errors are missing their 1/2: J = 1/(2m(j)) Σ (w · x(i) + b - y(i))² + "
+            "λ/(2m(j)) Σ_k w_k²; the 1/2 multiplies both terms", partial(_user_cost, err=1.0)),
+    Mistake("the penalty squares the sum of w, (Σ_k w_k)²: it is the sum of the squares, "
+            "Σ_k w_k² = np.sum(w**2) (on the lecture's w = [5, 0] the two agree, on other w they do not)",
+            partial(_user_cost, square_of_sum=True)),
     Mistake("you divided by the number of movies n_m = {n_movies} instead of m(j) = {m}, the number "
             "of movies this user rated (r.sum())", partial(_user_cost, by="n_movies")),
     Mistake("you did not divide by m(j) = {m}: this cost is 1/(2m(j)) times the sum (the form "
@@ -65,7 +74,9 @@ def check_predict(fn: Callable) -> None:
     lecture's 5 x 0.99 + 0 = 4.95. Diagnoses: an array returned (``w * x`` not summed), the
     bias forgotten or subtracted.
 
-    >>> check_predict(predict)
+    >>> def my_predict(w, x, b):
+    ...     return float(np.dot(w, x) + b)
+    >>> check_predict(my_predict)
     ✓ predict: all 4 checks passed
     """
     rng = np.random.default_rng(0)
@@ -74,7 +85,8 @@ def check_predict(fn: Callable) -> None:
     for n in (3, 5, 1):
         cases.append(Case(f"random w, x with {n} features", (rng.normal(size=n), rng.normal(size=n),
                                                             float(rng.normal()))))
-    run_check("predict", fn, predict, cases, with_structure(PREDICT), rtol=1e-5, hint="w · x + b.")
+    run_check("predict", fn, predict, cases, with_structure(PREDICT), rtol=1e-5, hint="w · x + b.",
+              references=(predict, predict_all), exercises=EXERCISES)
 
 
 def check_user_cost(fn: Callable) -> None:
@@ -93,4 +105,5 @@ def check_user_cost(fn: Callable) -> None:
         label = case.label.replace("(", f"(user j={j}, ", 1)
         cases.append(Case(label, args, {**case.fields, "m": int(R[:, j].sum())}))
     run_check("user_cost", fn, user_cost, cases, with_structure(USER_COST), rtol=1e-5,
-              hint="J = 1/(2m) Σ_{i: r(i)=1} (w · x(i) + b - y(i))² + λ/(2m) Σ_k w_k², m = r.sum().")
+              hint="J = 1/(2m) Σ_{i: r(i)=1} (w · x(i) + b - y(i))² + λ/(2m) Σ_k w_k², m = r.sum().",
+              references=(user_cost,), exercises=EXERCISES)

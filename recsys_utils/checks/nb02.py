@@ -13,19 +13,29 @@ from functools import partial
 
 import numpy as np
 
-from ..cofi_cost import cofi_cost
+from ..cofi_cost import cofi_cost, cofi_cost_loop
+from ..cofi_cost_tf import cofi_cost_observed, cofi_cost_observed_tf, cofi_cost_tf
 from .cases import cofi_cases
 from .engine import Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_cofi_cost", "COFI_COST"]
+__all__ = ["check_cofi_cost", "COFI_COST", "EXERCISES", "REFERENCES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_cofi_cost_loop": "Exercise 1", "my_cofi_cost": "Exercise 2"}
+#: The package's functions that compute J(w, b, x): unavailable while the check runs.
+REFERENCES = (cofi_cost, cofi_cost_loop, cofi_cost_tf, cofi_cost_observed, cofi_cost_observed_tf)
 
 
 # ----------------------------------------------------------------------------- the mistakes
 def _cofi_cost(X, W, b, Y, R, lambda_, *, err=0.5, reg_w=0.5, reg_x=0.5, reg_b=0.0, masked=True,
-               divide=None):
-    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of "cells"."""
-    E = (X @ W.T + b - Y) * (R if masked else 1.0)
+               divide=None, mask_before_b=False):
+    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of "cells";
+    ``mask_before_b``: R multiplies X Wᵀ only, so b - Y is left unmasked."""
+    if mask_before_b:
+        E = (X @ W.T) * R + b - Y
+    else:
+        E = (X @ W.T + b - Y) * (R if masked else 1.0)
     n = {None: 1.0, "ratings": R.sum(), "cells": R.size}[divide]
     return err * np.sum(E**2) / n + lambda_ * (reg_w * np.sum(W**2) + reg_x * np.sum(X**2)
                                                + reg_b * np.sum(b**2))
@@ -41,6 +51,9 @@ COFI_COST = [
             partial(_cofi_cost, err=1.0)),
     Mistake("you summed over unrated entries: multiply the error matrix by R so only rated "
             "entries count", partial(_cofi_cost, masked=False)),
+    Mistake("R multiplies X @ W.T before b is added, so every unrated entry still counts b²: "
+            "multiply the whole error, E = (X @ W.T + b - Y) * R (the lecture's table has b = 0, "
+            "which hides this)", partial(_cofi_cost, mask_before_b=True)),
     Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
             partial(_cofi_cost, reg_w=0.0, reg_x=0.0)),
     Mistake("only W is regularized: add (λ/2) Σ X² for the movie features too",
@@ -63,8 +76,12 @@ def check_cofi_cost(fn: Callable) -> None:
     unrated entries included, regularization missing or on W only / X only / b too, λ for
     λ/2, an array returned, a mean instead of a sum.
 
-    >>> check_cofi_cost(cofi_cost)
+    >>> def my_cofi_cost(X, W, b, Y, R, lambda_):
+    ...     E = (X @ W.T + b - Y) * R
+    ...     return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    >>> check_cofi_cost(my_cofi_cost)
     ✓ cofi_cost: all 4 checks passed
     """
     run_check("cofi_cost", fn, cofi_cost, cofi_cases(), with_structure(COFI_COST), rtol=1e-5,
-              hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².")
+              hint="J = ½ Σ R ⊙ (X Wᵀ + b - Y)² + (λ/2) Σ W² + (λ/2) Σ X².",
+              references=REFERENCES, exercises=EXERCISES)

@@ -14,12 +14,15 @@ from functools import partial
 
 import numpy as np
 
-from ..binary_labels import binary_cost, sigmoid
+from ..binary_labels import binary_cost, binary_cost_loop, binary_cost_tf, sigmoid
 from .cases import cofi_cases
 from .engine import Case, Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_sigmoid", "check_binary_cost", "SIGMOID", "BINARY_COST"]
+__all__ = ["check_sigmoid", "check_binary_cost", "SIGMOID", "BINARY_COST", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_sigmoid": "Exercise 1", "my_binary_cost": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- the mistakes
@@ -89,7 +92,7 @@ def check_sigmoid(fn: Callable) -> None:
              Case("a random 3 x 4 matrix z", (rng.normal(scale=3.0, size=(3, 4)),)),
              Case("z = [-1000, -50, 0, 50, 1000]", (np.array([-1000.0, -50, 0, 50, 1000]),))]
     run_check("sigmoid", fn, sigmoid, cases, with_structure(SIGMOID, scalar=False), rtol=1e-5,
-              hint="g(z) = 1 / (1 + np.exp(-z)).")
+              hint="g(z) = 1 / (1 + np.exp(-z)).", references=(sigmoid,), exercises=EXERCISES)
 
 
 def check_binary_cost(fn: Callable) -> None:
@@ -100,4 +103,5 @@ def check_binary_cost(fn: Callable) -> None:
     """
     run_check("binary_cost", fn, binary_cost, cofi_cases(binary=True, large=True),
               with_structure(BINARY_COST), rtol=1e-5,
-              hint="J = Σ_{r(i,j)=1} [-y log g(z) - (1-y) log(1-g(z))] + (λ/2)(Σ W² + Σ X²), z = X Wᵀ + b.")
+              hint="J = Σ_{r(i,j)=1} [-y log g(z) - (1-y) log(1-g(z))] + (λ/2)(Σ W² + Σ X²), z = X Wᵀ + b.",
+              references=(binary_cost, binary_cost_loop, binary_cost_tf), exercises=EXERCISES)

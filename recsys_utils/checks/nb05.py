@@ -17,13 +17,17 @@ from typing import Any
 import numpy as np
 
 from ..new_user import fit_new_user
-from ..normalization import normalize_ratings
+from ..normalization import mean_ratings_loop, normalize_ratings
 from ..toy import load_toy_features, load_toy_mean_normalization
 from .cases import RANDOM_SHAPES, random_problem
 from .engine import Case, Mistake, Trial, close, fmt, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_normalize_ratings", "check_fit_new_user", "NORMALIZE_SHAPES", "NORMALIZE", "FIT_NEW_USER"]
+__all__ = ["check_normalize_ratings", "check_fit_new_user", "NORMALIZE_SHAPES", "NORMALIZE", "FIT_NEW_USER",
+           "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_normalize_ratings": "Exercise 1", "my_fit_new_user": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- normalize_ratings
@@ -149,7 +153,8 @@ def check_normalize_ratings(fn: Callable) -> None:
     run_check("normalize_ratings", fn, normalize_ratings, cases,
               with_structure([*NORMALIZE_SHAPES, *NORMALIZE], parts), parts=parts, rtol=1e-5,
               hint="mu = (Y * R).sum(axis=1, keepdims=True) / R.sum(axis=1, keepdims=True), "
-                   "Ynorm = (Y - mu) * R.")
+                   "Ynorm = (Y - mu) * R.",
+              references=(normalize_ratings, mean_ratings_loop), exercises=EXERCISES)
 
 
 def _new_user_case(label: str, X: np.ndarray, mu: np.ndarray, rated: dict[int, float], lam: float,
@@ -189,9 +194,10 @@ def check_fit_new_user(fn: Callable) -> None:
         rng = np.random.default_rng(seed)
         X_r, mu_r = rng.normal(size=(n_movies, n)), rng.uniform(1.5, 4.5, size=(n_movies, 1))
         idx = rng.choice(n_movies, size=m, replace=False)
-        rated = dict(zip(idx.tolist(), (rng.integers(1, 11, size=m) / 2).tolist()))
+        rated = dict(zip(idx.tolist(), (rng.integers(1, 11, size=m) / 2).tolist(), strict=True))
         cases.append(_new_user_case(f"random data (seed {seed})", X_r, mu_r, rated, lam))
     run_check("fit_new_user", fn, fit_new_user, cases, with_structure(FIT_NEW_USER, ("w", "b")),
               parts=("w", "b"), rtol=1e-5,
               hint="A = [X[item_idx], 1], t = ratings - mu[item_idx, 0], D = diag(1, ..., 1, 0); solve "
-                   "(A.T @ A + lambda_ * D) theta = A.T @ t; w = theta[:n], b = theta[n].")
+                   "(A.T @ A + lambda_ * D) theta = A.T @ t; w = theta[:n], b = theta[n].",
+              references=(fit_new_user,), exercises=EXERCISES)

@@ -4,6 +4,8 @@ The exercises, their references and the mistakes the checks name:
 
 * the cost over the observed ratings only, ``fn(X, W, b, item_idx, user_idx, y, lambda_)``
   (:func:`recsys_utils.cofi_cost_tf.cofi_cost_observed`): :data:`COFI_COST_OBSERVED`;
+* the training loop, ``fn(X0, W0, b0, item_idx, user_idx, y, lambda_, learning_rate, iterations)``
+  (its own module, :mod:`recsys_utils.checks.training_loop`);
 * each movie's mean shrunk towards the global mean, ``fn(item_idx, y, n_movies, k)``
   (:func:`recsys_utils.baselines.movie_mean_baseline` with ``shrinkage=k``):
   :data:`SHRUNK_MOVIE_MEANS`.
@@ -24,13 +26,26 @@ import numpy as np
 
 from .._tf import tf
 from ..baselines import movie_mean_baseline
-from ..cofi_cost_tf import cofi_cost_observed, observed_from_matrices
+from ..cofi_cost import cofi_cost, cofi_cost_loop
+from ..cofi_cost_tf import (
+    cofi_cost_observed,
+    cofi_cost_observed_tf,
+    cofi_cost_tf,
+    observed_from_matrices,
+)
+from ..cold_start import shrunk_mean
+from ..popularity import smoothed_item_mean
 from ..toy import load_toy_features, load_toy_ratings
 from .cases import LECTURE_W, random_problem
 from .engine import Case, Mistake, Trial, run_check
 from .mistakes import RETURNED_NONE
+from .training_loop import check_training_loop
 
-__all__ = ["check_cofi_cost_observed", "check_shrunk_movie_means", "COFI_COST_OBSERVED", "SHRUNK_MOVIE_MEANS"]
+__all__ = ["check_cofi_cost_observed", "check_shrunk_movie_means", "check_training_loop", "COFI_COST_OBSERVED",
+           "SHRUNK_MOVIE_MEANS", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"cost_observed_tf": "Exercise 1", "my_train": "Exercise 2", "shrunk_movie_means": "Exercise 3"}
 
 
 # ----------------------------------------------------------------------------- observed cost
@@ -228,19 +243,23 @@ def check_cofi_cost_observed(fn: Callable, *, tensors: bool | None = None) -> No
     item_idx; item/user indices swapped; an N x N matrix of predictions; a mean instead of a sum;
     an array instead of a number.
 
-    >>> check_cofi_cost_observed(cofi_cost_observed, tensors=False)
+    >>> def my_cost(X, W, b, item_idx, user_idx, y, lambda_):
+    ...     pred = np.sum(X[item_idx] * W[user_idx], axis=1) + b[0, user_idx]
+    ...     return 0.5 * np.sum((pred - y) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    >>> check_cofi_cost_observed(my_cost, tensors=False)
     ✓ cofi_cost_observed: all 4 checks passed
     """
     run_check("cofi_cost_observed", _with_tensors(fn, tensors), cofi_cost_observed, _observed_cases(),
               [RETURNED_NONE, *COFI_COST_OBSERVED, COST_NOT_A_NUMBER], rtol=1e-5,
               hint="pred = Σ_k X[item_idx] * W[user_idx] (row-wise) + b[0, user_idx]; "
-                   "J = ½ Σ (pred - y)² + (λ/2)(Σ W² + Σ X²).")
+                   "J = ½ Σ (pred - y)² + (λ/2)(Σ W² + Σ X²).",
+              references=(cofi_cost_observed, cofi_cost_observed_tf, cofi_cost, cofi_cost_tf, cofi_cost_loop),
+              exercises=EXERCISES, answer=fn)
 
 
 def _shrunk_reference(item_idx: np.ndarray, y: np.ndarray, n_movies: int, k: float) -> np.ndarray:
     """The package's shrunk movie means, shape ``(n_movies,)``."""
-    users = np.zeros_like(item_idx)
-    return movie_mean_baseline(item_idx, users, y, n_movies, 1, shrinkage=k).mu[:, 0]
+    return smoothed_item_mean(item_idx, y, n_movies, strength=k)
 
 
 def _shrunk_case(label: str, item_idx: Any, y: Any, n_movies: int, k: float) -> Case:
@@ -283,10 +302,15 @@ def check_shrunk_movie_means(fn: Callable) -> None:
     means, or the sum over n_movies), the blend's weights swapped, an unrated movie NaN or 0,
     a column or too few entries.
 
-    >>> check_shrunk_movie_means(_shrunk_reference)
+    >>> def my_means(item_idx, y, n_movies, k):
+    ...     counts = np.bincount(item_idx, minlength=n_movies)
+    ...     sums = np.bincount(item_idx, weights=y, minlength=n_movies)
+    ...     return np.where(counts > 0, (sums + k * y.mean()) / np.maximum(counts + k, 1e-300), y.mean())
+    >>> check_shrunk_movie_means(my_means)
     ✓ shrunk_movie_means: all 4 checks passed
     """
     run_check("shrunk_movie_means", fn, _shrunk_reference, _shrunk_cases(),
               [RETURNED_NONE, *SHRUNK_MOVIE_MEANS], rtol=1e-5,
               hint="counts = np.bincount(item_idx, minlength=n_movies), sums = the same with weights=y; "
-                   "mu = (sums + k * y.mean()) / (counts + k), y.mean() where counts == 0.")
+                   "mu = (sums + k * y.mean()) / (counts + k), y.mean() where counts == 0.",
+              references=(movie_mean_baseline, smoothed_item_mean, shrunk_mean), exercises=EXERCISES)

@@ -8,7 +8,7 @@ The exercises, their references and the mistakes the checks name:
   checked through a summary of its structure (:func:`model_summary`), since its weights are
   random: :data:`TWO_TOWER`;
 * the ``k`` movies nearest to movie ``i``, ``fn(VM, i, k)``
-  (:func:`recsys_utils.retrieval.related_items`): :data:`NEAREST`.
+  (:func:`recsys_utils.retrieval.related_items`): notebook 07's :data:`~recsys_utils.checks.nb07.NEAREST`.
 
 pandas and Keras are imported only by the check that needs them, when it runs.
 """
@@ -22,12 +22,18 @@ from typing import Any
 import numpy as np
 
 from .._tf import tf
-from ..retrieval import related_items
+from ..features import user_features
+from ..retrieval import related_items, top_k, top_k_loop
+from ..two_tower import build_two_tower
 from .engine import Case, Mistake, Trial, copying, fmt, run_check
-from .mistakes import NOT_A_NUMBER, RETURNED_NONE, not_indices, same_set_other_order
+from .mistakes import NOT_A_NUMBER, RETURNED_NONE
+from .nb07 import NEAREST, nearest_cases, nearest_reference
 
 __all__ = ["check_genre_average", "check_two_tower", "check_nearest_movies", "GENRE_AVERAGE", "TWO_TOWER",
-           "NEAREST"]
+           "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"genre_average": "Exercise 1", "lecture_two_tower": "Exercise 2", "nearest_movies": "Exercise 3"}
 
 #: A hand-made MovieLens: (movieId, genres) and (userId, movieId, rating).
 GENRE_MOVIES = ((1, "Comedy|Romance"), (2, "Comedy"), (3, "Sci-Fi|Action"), (4, "Drama"),
@@ -117,7 +123,8 @@ def check_genre_average(fn: Callable) -> None:
     run_check("genre_average", copy, _genre_reference, cases,
               [RETURNED_NONE, *GENRE_AVERAGE, NOT_A_NUMBER], rtol=1e-6,
               hint="mine = train[train.userId == user_id]; in_genre = genre in the movie's genres.split('|'); "
-                   "(sum of mine's ratings in the genre + strength * mine's mean) / (count + strength).")
+                   "(sum of mine's ratings in the genre + strength * mine's mean) / (count + strength).",
+              references=(user_features,), exercises=EXERCISES, answer=fn)
 
 
 # ----------------------------------------------------------------------------- two towers
@@ -232,40 +239,8 @@ def check_two_tower(fn: Callable) -> None:
     run_check("two_tower", build if callable(fn) else fn, two_tower_reference, cases,
               [RETURNED_NONE, *TWO_TOWER], parts=MODEL_PARTS,
               hint="each tower Dense(256, relu) -> Dense(128, relu) -> Dense(32), then "
-                   "UnitNormalization(axis=1); output Dot(axes=1)([vu, vm]).")
-
-
-# ----------------------------------------------------------------------------- nearest movies
-def _nearest(VM, i, k, *, keep_self=False, far=False, skip_first=False, dot=False):
-    d = -(VM @ VM[i]) if dot else np.sum((VM - VM[i]) ** 2, axis=1)
-    if not (keep_self or skip_first):
-        d[i] = np.inf
-    order = np.argsort(-d if far else d, kind="stable")
-    if far:
-        order = order[order != i]
-    return order[1:k] if skip_first else order[:k]
-
-
-NEAREST = [
-    Mistake("you returned k - 1 = {k_minus_1} movies: after leaving movie {i} out, take the first k",
-            partial(_nearest, skip_first=True)),
-    Mistake(lambda t: f"return k = {t.case.fields['k']} movie indices; yours has shape {np.shape(t.got)}",
-            when=lambda t: np.shape(t.got) != np.shape(t.expected)),
-    Mistake("return movie indices (np.argsort), not distances", when=not_indices),
-    Mistake("movie {i} is in its own list (its distance to itself is 0): set d[i] = np.inf before "
-            "sorting", partial(_nearest, keep_self=True)),
-    Mistake("farthest first: sort by increasing distance, np.argsort(d), so the nearest comes first",
-            partial(_nearest, far=True)),
-    Mistake("you ranked by the largest dot product v_m(k) · v_m(i): the exercise asks for the smallest "
-            "squared distance ||v_m(k) - v_m(i)||² (the two orders agree only for vectors of length 1)",
-            partial(_nearest, dot=True)),
-    Mistake("the right movies in the wrong order: nearest first (np.argsort sorts; np.argpartition "
-            "does not)", when=same_set_other_order),
-]
-
-
-def _nearest_reference(VM: np.ndarray, i: int, k: int) -> np.ndarray:
-    return related_items(VM, i, k).indices
+                   "UnitNormalization(axis=1); output Dot(axes=1)([vu, vm]).",
+              references=(build_two_tower,), exercises=EXERCISES, answer=fn)
 
 
 def check_nearest_movies(fn: Callable) -> None:
@@ -279,9 +254,7 @@ def check_nearest_movies(fn: Callable) -> None:
     Diagnoses: movie i in its own list, farthest first, k - 1 or another number of movies,
     distances instead of indices, ranked by dot product, unsorted (argpartition).
     """
-    VM = np.random.default_rng(0).normal(size=(40, 6)) * np.linspace(0.5, 2.0, 40)[:, None]
-    cases = [Case(f"40 random vectors of 6 features, movie i={i}, k={k}", (VM, i, k),
-                  {"i": i, "k": k, "k_minus_1": k - 1}) for i, k in ((0, 10), (17, 5), (39, 3))]
-    run_check("nearest_movies", copying(fn, lambda a: (a[0].copy(), *a[1:])), _nearest_reference, cases,
-              [RETURNED_NONE, *NEAREST], hint="d = np.sum((VM - VM[i]) ** 2, axis=1); d[i] = np.inf; "
-                                                 "np.argsort(d)[:k].")
+    run_check("nearest_movies", copying(fn, lambda a: (a[0].copy(), *a[1:])), nearest_reference,
+              nearest_cases("v_m"), [RETURNED_NONE, *NEAREST],
+              hint="d = np.sum((VM - VM[i]) ** 2, axis=1); d[i] = np.inf; np.argsort(d)[:k].",
+              references=(related_items, top_k, top_k_loop), exercises=EXERCISES, answer=fn)

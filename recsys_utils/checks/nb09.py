@@ -1,11 +1,14 @@
-"""Notebook 09, retrieval and ranking: combining the retrieved lists, ranking the candidates.
+"""Notebook 09, retrieval and ranking: combining the retrieved lists, ranking the candidates,
+the in-batch softmax loss of the engagement model.
 
 The exercises, their references and the mistakes the checks name:
 
 * ``combine_candidates(lists, exclude)`` (:func:`recsys_utils.candidates.combine_candidates`):
   :data:`COMBINE`;
 * ``rank_candidates(vu, VM, candidates, k)`` (:func:`recsys_utils.candidates.rank_candidates`):
-  :data:`RANK`.
+  :data:`RANK`;
+* ``softmax_loss(vu, vm, log_q, temperature)``
+  (:func:`recsys_utils.engagement.in_batch_softmax_loss_loop`): :data:`SOFTMAX`.
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ from functools import partial
 
 import numpy as np
 
-from ..candidates import combine_candidates, rank_candidates
+from ..candidates import combine_candidates, combine_candidates_loop, rank_candidates
+from ..engagement import in_batch_softmax_loss, in_batch_softmax_loss_loop
 from .engine import Case, Mistake, copying, run_check
 from .mistakes import RETURNED_NONE, not_indices, same_set_other_order
 
-__all__ = ["check_combine_candidates", "check_rank_candidates", "COMBINE", "RANK"]
+__all__ = ["check_combine_candidates", "check_rank_candidates", "check_in_batch_softmax_loss", "COMBINE", "RANK",
+           "SOFTMAX", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"my_combine": "Exercise 1", "my_rank": "Exercise 2", "my_softmax_loss": "Exercise 3"}
 
 
 # ----------------------------------------------------------------------------- combine and rank
@@ -70,6 +78,39 @@ RANK = [
 ]
 
 
+# ----------------------------------------------------------------------------- in-batch softmax loss
+def _softmax(vu, vm, log_q, temperature, *, tau=True, q_sign=-1.0, reduce="mean",
+             stable=True, labels="diagonal"):
+    logits = vu @ vm.T / (temperature if tau else 1.0)
+    logits = logits + q_sign * log_q[None, :]
+    top = logits.max(axis=1, keepdims=True) if stable else np.zeros((len(logits), 1))
+    log_norm = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+    positive = np.diag(logits) if labels == "diagonal" else logits[:, 0]
+    loss = log_norm - positive
+    return float(loss.sum() if reduce == "sum" else loss.mean())
+
+
+def _overflowed(trial) -> bool:
+    return not np.isfinite(np.asarray(trial.got, dtype=float)).all()
+
+
+SOFTMAX = [
+    Mistake("the temperature is missing: divide the dot products by temperature before the softmax",
+            partial(_softmax, tau=False)),
+    Mistake("log q is added: the correction *subtracts* log q_b from column b's logits "
+            "(popular movies appear as negatives more often, so their logits are lowered in training)",
+            partial(_softmax, q_sign=1.0)),
+    Mistake("the logQ correction has no effect: subtract log q_b from each *column* b (the movie), "
+            "log_q[None, :]; subtracting it from each row (log_q[:, None]), or not at all, changes nothing",
+            partial(_softmax, q_sign=0.0)),
+    Mistake("the sum over the batch: return the mean over the B events", partial(_softmax, reduce="sum")),
+    Mistake("the positive of row a is column a (the diagonal), not column 0 for every row",
+            partial(_softmax, labels="first")),
+    Mistake("the result is inf or nan for large logits: subtract each row's maximum before np.exp "
+            "(log-sum-exp)", when=_overflowed),
+]
+
+
 # ----------------------------------------------------------------------------- the checks
 def check_combine_candidates(fn: Callable) -> None:
     """Check ``fn(lists, exclude) -> indices``: the retrieved lists concatenated in order, each movie
@@ -93,7 +134,8 @@ def check_combine_candidates(fn: Callable) -> None:
         cases.append(Case(text, (lists, np.asarray(exclude, dtype=np.int64)), {"n_lists": len(lists)}))
     copy = copying(fn, lambda a: ([x.copy() for x in a[0]], a[1].copy()))
     run_check("combine_candidates", copy, combine_candidates, cases, [RETURNED_NONE, *COMBINE],
-              hint="for each list, for each movie: keep it if it is neither in exclude nor already kept.")
+              hint="for each list, for each movie: keep it if it is neither in exclude nor already kept.",
+              references=(combine_candidates, combine_candidates_loop), exercises=EXERCISES, answer=fn)
 
 
 def check_rank_candidates(fn: Callable) -> None:
@@ -118,4 +160,34 @@ def check_rank_candidates(fn: Callable) -> None:
         cases.append(Case(f"random vectors (seed {seed}), {n_movies} movies, {n_cand} candidates, k={k}",
                           (vu, VM, cand, k), {"k": k}))
     run_check("rank_candidates", fn, rank_candidates, cases, [RETURNED_NONE, *RANK],
-              hint="scores = VM[candidates] @ vu; candidates[np.argsort(-scores)[:k]].")
+              hint="scores = VM[candidates] @ vu; candidates[np.argsort(-scores)[:k]].",
+              references=(rank_candidates,), exercises=EXERCISES)
+
+
+def check_in_batch_softmax_loss(fn: Callable) -> None:
+    """Check ``fn(vu, vm, log_q, temperature) -> float``, the in-batch softmax loss.
+
+    ``vu`` and ``vm`` are ``(B, d)`` (row ``a`` of each is event ``a``), ``log_q`` is ``(B,)``;
+    the result is :math:`-\\frac1B\\sum_a \\log \\frac{e^{s_{aa}}}{\\sum_b e^{s_{ab}}}` with
+    :math:`s_{ab} = v_u^{(a)} \\cdot v_m^{(b)} / \\tau - \\log q_b`, as
+    :func:`recsys_utils.engagement.in_batch_softmax_loss_loop` computes (without accidental hits).
+    The first case is notebook 09's: ``vu = vm = I`` (2 x 2), no correction, ``tau = 1``:
+    :math:`\\log(1 + e^{-1}) = 0.3133`.
+
+    Diagnoses: temperature missing, log q added, applied to rows (no effect) or missing, summed instead of
+    averaged, the wrong positive, overflow without the row maximum.
+    """
+    I2 = np.eye(2)
+    cases = [Case("notebook 09's batch: vu = vm = I (2 x 2), log_q = 0, temperature = 1",
+                  (I2, I2.copy(), np.zeros(2), 1.0), {}),
+             Case("vu = vm = I (2 x 2), log_q = (-1, 0), temperature = 1", (I2, I2.copy(), np.array([-1.0, 0.0]), 1.0), {})]
+    for seed, B, d, tau, scale in ((1, 5, 3, 0.5, 1.0), (2, 8, 4, 0.05, 1.0), (3, 6, 4, 0.05, 100.0)):
+        rng = np.random.default_rng(seed)
+        vu, vm = rng.normal(size=(B, d)) * scale, rng.normal(size=(B, d)) * scale
+        log_q = np.log(rng.dirichlet(np.ones(B)))
+        label = f"random batch (seed {seed}), B={B}, d={d}, temperature={tau}"
+        cases.append(Case(label + (", large vectors (logits in the thousands)" if scale > 1 else ""),
+                          (vu, vm, log_q, tau), {}))
+    run_check("in_batch_softmax_loss", fn, in_batch_softmax_loss_loop, cases, [RETURNED_NONE, *SOFTMAX],
+              hint="logits = vu @ vm.T / temperature - log_q[None, :]; mean of logsumexp(row) - diagonal.",
+              references=(in_batch_softmax_loss, in_batch_softmax_loss_loop), exercises=EXERCISES)

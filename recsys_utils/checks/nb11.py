@@ -15,11 +15,14 @@ from functools import partial
 
 import numpy as np
 
-from ..minibatch import batch_cost
+from ..minibatch import batch_cost, batch_cost_loop
 from .engine import Case, Mistake, run_check
 from .mistakes import NOT_A_NUMBER, RETURNED_NONE
 
-__all__ = ["check_batch_cost", "BATCH_COST"]
+__all__ = ["check_batch_cost", "BATCH_COST", "EXERCISES"]
+
+#: The notebook's function names -> the exercise they answer.
+EXERCISES = {"batch_cost": "The exercise"}  # the notebook's only one
 
 
 def _batch_cost(X, W, b, c, item_idx, user_idx, y, lambda_, n_ratings, *, scale="N/B", scale_reg=False,
@@ -86,8 +89,9 @@ def _cases() -> list[Case]:
         rng = np.random.default_rng(seed)
         X, W = rng.normal(size=(n_m, n)), rng.normal(size=(n_u, n))
         b, c = rng.normal(size=(1, n_u)), rng.normal(size=(n_m, 1)) + 3
-        cases.append(_case(f"random batch (seed {seed})", X, W, b, c, rng.integers(0, n_m, B),
-                           rng.integers(0, n_u, B), rng.integers(1, 11, B) / 2, lam, N))
+        cells = rng.choice(n_m * n_u, B, replace=False)  # distinct (movie, user) pairs, as ratings are
+        cases.append(_case(f"random batch (seed {seed})", X, W, b, c, cells // n_u, cells % n_u,
+                           rng.integers(1, 11, B) / 2, lam, N))
     return cases
 
 
@@ -102,9 +106,13 @@ def check_batch_cost(fn: Callable) -> None:
     Diagnoses: no N/B, B/N instead, a mean, N/B on the regulariser too, the 1/2 dropped, the
     regulariser missing, with λ for λ/2, or on the gathered rows; a bias missing; None or an array.
 
-    >>> check_batch_cost(batch_cost)
+    >>> def my_batch_cost(X, W, b, c, item_idx, user_idx, y, lambda_, n_ratings):
+    ...     pred = np.sum(X[item_idx] * W[user_idx], axis=1) + b[0, user_idx] + c[item_idx, 0]
+    ...     return n_ratings / len(y) * 0.5 * np.sum((pred - y) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    >>> check_batch_cost(my_batch_cost)
     ✓ batch_cost: all 4 checks passed
     """
     run_check("batch_cost", fn, batch_cost, _cases(), [RETURNED_NONE, *BATCH_COST, NOT_A_NUMBER], rtol=1e-5,
               hint="pred = Σ_k X[item_idx] * W[user_idx] (row-wise) + b[0, user_idx] + c[item_idx, 0]; "
-                   "J_B = (N/B) · ½ Σ (pred - y)² + (λ/2)(Σ W² + Σ X²).")
+                   "J_B = (N/B) · ½ Σ (pred - y)² + (λ/2)(Σ W² + Σ X²).",
+              references=(batch_cost, batch_cost_loop), exercises=EXERCISES, answer=fn)

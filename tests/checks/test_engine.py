@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from recsys_utils import checks
-from recsys_utils.cofi_cost import cofi_cost
 
 
 # ----------------------------------------------------------------------------- check_close
@@ -44,8 +43,9 @@ def test_a_function_that_raises_is_reported_with_its_exception():
     def broken(X, W, b, Y, R, lambda_):
         return np.sum((X @ W + b - Y) * R)  # W not transposed: matmul shape error
 
-    with pytest.raises(AssertionError, match=r"cofi_cost: your function raised ValueError: matmul.*"
-                                             r"\n  when called on the lecture's toy table") as info:
+    with pytest.raises(AssertionError, match=r"cofi_cost: your function raised ValueError: matmul.*\n"
+                                             r"  in your code, line \d+: return np\.sum\(\(X @ W \+ b - Y\) \* R\).*\n"
+                                             r"  when called on the lecture's toy table") as info:
         checks.check_cofi_cost(broken)
     assert isinstance(info.value.__cause__, ValueError)
 
@@ -57,7 +57,8 @@ def test_an_unknown_mistake_still_shows_expected_and_got():
 
 def test_float32_code_passes(passes):
     def cost32(X, W, b, Y, R, lambda_):
-        return cofi_cost(*(np.float32(a) for a in (X, W, b, Y, R)), lambda_)
+        X, W, b, Y, R = (np.float32(a) for a in (X, W, b, Y, R))
+        return 0.5 * np.sum(((X @ W.T + b - Y) * R) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
 
     passes(checks.check_cofi_cost, cost32, "cofi_cost")
 
@@ -74,8 +75,11 @@ def test_passing_the_result_instead_of_the_function_is_a_type_error():
 
 
 def test_checks_never_import_tensorflow():
-    code = ("import sys; from recsys_utils import checks; from recsys_utils.binary_labels import binary_cost;"
-            "checks.check_binary_cost(binary_cost); assert 'tensorflow' not in sys.modules, 'imported TF'")
+    code = ("import sys\nimport numpy as np\nfrom recsys_utils import checks\n"
+            "def bce(X, W, b, Y, R, lambda_):\n"
+            "    Z = X @ W.T + b\n"
+            "    return np.sum((np.logaddexp(0, Z) - Y * Z) * R) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))\n"
+            "checks.check_binary_cost(bce)\nassert 'tensorflow' not in sys.modules, 'imported TF'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
@@ -116,3 +120,28 @@ def test_the_lectures_w_is_read_only():
     np.testing.assert_array_equal(checks.LECTURE_W, [[5, 0], [5, 0], [0, 5], [0, 5]])
     with pytest.raises(ValueError, match="read-only"):
         checks.LECTURE_W[0, 0] = 4.0
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem[:2])
+def test_each_exercise_is_named_as_its_notebook_numbers_it(notebook):
+    # "Exercise N is not answered yet" must name the exercise the learner sees: each solution
+    # cell's function -> the "Exercise N" of the heading above it (or "The exercise" if unnumbered).
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found, heading = {}, None
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            numbered = re.findall(r"^#+ .*?\b(Exercise \d+)", source, re.M)
+            heading = numbered[-1] if numbered else ("The exercise" if re.search(r"^#+ .*Exercise", source, re.M)
+                                                     else heading)
+        elif cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            name = re.search(r"^def (\w+)\(", source, re.M).group(1)
+            found[name] = heading
+    try:
+        module = importlib.import_module(f"recsys_utils.checks.nb{notebook.stem[:2]}")
+    except ModuleNotFoundError:
+        assert not found, f"{notebook.name} has exercises {sorted(found)} but no checks module"
+        return
+    known = {name: ex for name, ex in found.items() if name in module.EXERCISES}
+    assert known == found, f"{notebook.name}: exercises without an entry in nb{notebook.stem[:2]}.EXERCISES"
+    assert module.EXERCISES == found

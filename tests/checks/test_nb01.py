@@ -74,3 +74,24 @@ def test_user_cost_message_shows_the_toy_numbers():
     # dividing by n_movies = 5 instead gives (0.5 + 25) / 10 = 2.55.
     with pytest.raises(AssertionError, match=r"(?s)toy table \(user j=0.*expected: 3\.1875\n  got:      2\.55"):
         checks.check_user_cost(user_cost_by_n_movies)
+
+
+# ----------------------------------------------------------------------------- gaps found in class
+def user_cost_half_on_penalty_only(w, b, X, y, r, lambda_):
+    m = r.sum()
+    return np.sum(((X @ w + b - y) * r) ** 2) / m + lambda_ / (2 * m) * np.sum(w**2)
+
+
+def user_cost_square_of_sum(w, b, X, y, r, lambda_):
+    m = r.sum()
+    return np.sum(((X @ w + b - y) * r) ** 2) / (2 * m) + lambda_ / (2 * m) * np.sum(w) ** 2
+
+
+@pytest.mark.parametrize("wrong, pattern", [
+    (user_cost_half_on_penalty_only, r"the squared errors are missing their 1/2"),
+    # the lecture's w = [5, 0]: (5 + 0)² = 5² + 0² = 25, so only the random cases show it
+    (user_cost_square_of_sum, r"3 of 4 checks failed.*\n  the penalty squares the sum of w, \(Σ_k w_k\)²"),
+])
+def test_user_cost_names_the_gaps_found_in_class(wrong, pattern):
+    with pytest.raises(AssertionError, match=pattern):
+        checks.check_user_cost(wrong)

@@ -31,7 +31,8 @@ def cost_only_W(X, W, b, Y, R, lambda_):
 
 
 def cost_regularizes_b(X, W, b, Y, R, lambda_):
-    return cofi_cost(X, W, b, Y, R, lambda_) + lambda_ / 2 * np.sum(b**2)
+    E = (X @ W.T + b - Y) * R
+    return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2) + np.sum(b**2))
 
 
 def cost_full_lambda(X, W, b, Y, R, lambda_):
@@ -74,3 +75,14 @@ def test_cofi_cost_message_shows_the_toy_numbers():
     # (100 + 4.6102) / 2 = 52.3051. J = 53.8826; dropping the 1/2 gives 107.765.
     with pytest.raises(AssertionError, match=r"(?s)toy table.*expected: 53\.8826\n  got:      107\.765"):
         checks.check_cofi_cost(cost_no_half)
+
+
+def cost_mask_before_b(X, W, b, Y, R, lambda_):
+    E = (X @ W.T) * R + b - Y  # b (and -Y, 0 there) left unmasked
+    return 0.5 * np.sum(E**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+
+
+def test_cofi_cost_with_the_mask_before_b_is_told_although_the_lecture_table_passes():
+    # b = 0 on the lecture's table, so the toy case passes; the three random cases have b != 0.
+    with pytest.raises(AssertionError, match=r"3 of 4 checks failed.*\n  R multiplies X @ W\.T before b is added"):
+        checks.check_cofi_cost(cost_mask_before_b)

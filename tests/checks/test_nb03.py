@@ -16,8 +16,13 @@ def grads_transposed_dW(X, W, b, Y, R, lambda_):
     return E @ W + lambda_ * X, X.T @ E + lambda_ * W.T, E.sum(axis=0, keepdims=True)
 
 
+def grads(X, W, b, Y, R, lambda_):  # notebook 03's solution
+    E = (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, E.T @ X + lambda_ * W, E.sum(axis=0, keepdims=True)
+
+
 def grads_wrong_order(X, W, b, Y, R, lambda_):
-    dX, dW, db = cofi_gradients(X, W, b, Y, R, lambda_)
+    dX, dW, db = grads(X, W, b, Y, R, lambda_)
     return dW, dX, db
 
 
@@ -99,3 +104,30 @@ def test_gradient_descent_step_accepts_the_reference(passes):
 def test_gradient_descent_step_names_the_mistake(wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):
         checks.check_gradient_descent_step(wrong)
+
+
+# ----------------------------------------------------------------------------- gaps found in class
+def grads_half_kept(X, W, b, Y, R, lambda_):
+    E = 0.5 * (X @ W.T + b - Y) * R
+    return E @ W + lambda_ * X, E.T @ X + lambda_ * W, E.sum(axis=0, keepdims=True)
+
+
+def grads_half_everywhere(X, W, b, Y, R, lambda_):
+    E = (X @ W.T + b - Y) * R
+    return 0.5 * (E @ W + lambda_ * X), 0.5 * (E.T @ X + lambda_ * W), 0.5 * E.sum(axis=0, keepdims=True)
+
+
+def step_sequential(X, W, b, Y, R, lambda_, alpha):  # the update the prose warns about
+    X = X - alpha * grads(X, W, b, Y, R, lambda_)[0]
+    W = W - alpha * grads(X, W, b, Y, R, lambda_)[1]
+    return X, W, b - alpha * grads(X, W, b, Y, R, lambda_)[2]
+
+
+@pytest.mark.parametrize("wrong, check, pattern", [
+    (grads_half_kept, checks.check_cofi_gradients, r"kept the ½ of J: the 2 from differentiating"),
+    (grads_half_everywhere, checks.check_cofi_gradients, r"kept the ½ of J on every term"),
+    (step_sequential, checks.check_gradient_descent_step, r"you updated one parameter before taking the next"),
+])
+def test_gradients_and_step_name_the_gaps_found_in_class(wrong, check, pattern):
+    with pytest.raises(AssertionError, match=pattern):
+        check(wrong)

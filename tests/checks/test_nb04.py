@@ -32,7 +32,7 @@ def test_sigmoid_names_the_mistake(wrong, pattern):
 
 
 def test_sigmoid_with_math_exp_gets_a_hint():
-    with pytest.raises(AssertionError, match=r"raised TypeError.*\n.*\n  Hint: an array was used .*math\.exp .* use np\.exp"):
+    with pytest.raises(AssertionError, match=r"raised TypeError.*\n  in your code, line \d+: .*math\.exp.*\n.*\n  Hint: an array was used .*math\.exp .* use np\.exp"):
         checks.check_sigmoid(lambda z: 1 / (1 + math.exp(-z)))
 
 

@@ -51,7 +51,7 @@ def test_normalize_ratings_accepts_the_references(reference, passes):
     (normalize_unmasked, r"Ynorm is -mu at the unrated entries"),
     (normalize_flat_mu, r"mu has shape \(5,\) but should be a column, \(n_movies, 1\) = \(5, 1\)"),
     (normalize_over_users, r"mu looks like each user's mean \(axis=0\)"),
-    (lambda Y, R: normalize_ratings(Y, R)[::-1], r"wrong order: return Ynorm, mu"),
+    (lambda Y, R: normalize_course_lab(Y, R)[::-1], r"wrong order: return Ynorm, mu"),
 ])
 def test_normalize_ratings_names_the_mistake(wrong, pattern):
     with np.errstate(all="ignore"), pytest.raises(AssertionError, match=pattern):
@@ -166,9 +166,9 @@ def test_fit_new_user_accepts_the_references(reference, passes):
     # the toy newcomer's 3 ratings: t is 3 x 3, so w is (2, 3)
     (new_user_broadcast_t, r"w has shape \(2, 3\) .* broadcasts into an \(m, m\) = \(3, 3\) matrix"),
     (new_user_row_w, r"w has shape \(1, 2\) but should be flat, .* like one row of W"),
-    (lambda *args: np.append(*fit_new_user(*args)), r"return 2 values, in this order: w, b"),
-    (lambda *args: fit_new_user(*args)[::-1], r"wrong order: return w, b"),
-    (lambda *args: (np.append(*fit_new_user(*args)), 0.0), r"w has n_features \+ 1 = 3 entries"),
+    (lambda *args: np.append(*solve_new_user(*args)), r"return 2 values, in this order: w, b"),
+    (lambda *args: solve_new_user(*args)[::-1], r"wrong order: return w, b"),
+    (lambda *args: (np.append(*solve_new_user(*args)), 0.0), r"w has n_features \+ 1 = 3 entries"),
     (new_user_eve_gets_mean, r"Eve has rated nothing, so there is nothing to solve"),
 ])
 def test_fit_new_user_names_the_mistake(wrong, pattern):
@@ -179,7 +179,7 @@ def test_fit_new_user_names_the_mistake(wrong, pattern):
 def test_fit_new_user_without_the_no_ratings_case_is_told_about_eve():
     # The solve alone: for Eve A is (0, 3) and A.T @ A + λD = diag(1, 1, 0) is singular.
     with pytest.raises(AssertionError, match=r"fit_new_user: your function raised LinAlgError: Singular "
-                                             r"matrix\n  when called on .*Eve, who has rated nothing: "
+                                             r"matrix\n  in your code, line \d+: theta = np\.linalg\.solve.*\n  when called on .*Eve, who has rated nothing: "
                                              r"no data, so w = 0, b = 0"):
         checks.check_fit_new_user(new_user_no_eve_case)
 

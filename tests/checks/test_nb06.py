@@ -97,7 +97,7 @@ def test_cofi_cost_observed_out_of_range_index_gets_a_hint():
         err = np.sum(X[user_idx] * W[item_idx], axis=1) + b[0, item_idx] - y
         return 0.5 * np.sum(err**2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
 
-    with pytest.raises(AssertionError, match=r"raised IndexError: index 4 is out of bounds .*\n  when called on "
+    with pytest.raises(AssertionError, match=r"raised IndexError: index 4 is out of bounds .*\n  in your code, .*\n  when called on "
                                              r"the lecture's toy table.*\n  Hint: an index is out of range"):
         checks.check_cofi_cost_observed(all_swapped, tensors=False)
 
@@ -139,7 +139,7 @@ def shrunk_loop(item_idx, y, n_movies, k):  # a plain loop, with an if for the u
     gm = sum(y) / len(y)
     out = []
     for i in range(n_movies):
-        mine = [r for m, r in zip(item_idx, y) if m == i]
+        mine = [r for m, r in zip(item_idx, y, strict=True) if m == i]
         out.append((sum(mine) + k * gm) / (len(mine) + k) if mine else gm)
     return np.array(out)
 

@@ -114,7 +114,7 @@ def test_two_tower_accepts_the_lectures_model_and_the_packages(keras_loaded, pas
     (partial(two_tower, dot=False), r"the output should have shape \(None, 1\), .*yours has shape \(None, 32\)"),
     (lambda nu, ni: None, r"returned None: did you forget `return model`\?"),
     (lambda nu, ni: (two_tower(nu, ni), "mse"), r"your function returned tuple"),
-    (two_tower_int_shape, r"raised ValueError: Cannot convert '5' to a shape.*\n.*\n  Hint: a shape is a tuple"),
+    (two_tower_int_shape, r"raised ValueError: Cannot convert '5' to a shape.*\n.*\n.*\n  Hint: a shape is a tuple"),
 ])
 def test_two_tower_names_the_mistake(keras_loaded, wrong, pattern):
     with pytest.raises(AssertionError, match=pattern):

@@ -36,11 +36,25 @@ def per_rating_errors(X, W, b, c, i, u, y, lambda_, n_ratings):
     return n_ratings / len(y) * 0.5 * (_pred(X, W, b, c, i, u) - y) ** 2
 
 
-def test_reference_and_float32_pass(capsys):
-    checks.check_batch_cost(batch_cost)
-    checks.check_batch_cost(lambda *a: np.float32(batch_cost(*(np.float32(v) if isinstance(v, np.ndarray)
-                                                               and v.dtype.kind == "f" else v for v in a))))
+def correct(X, W, b, c, i, u, y, lambda_, n_ratings):
+    return n_ratings / len(y) * 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (
+        np.sum(W**2) + np.sum(X**2))
+
+
+def test_a_correct_answer_and_float32_pass(capsys):
+    checks.check_batch_cost(correct)
+
+    def in_float32(*a):
+        return np.float32(correct(*(np.float32(v) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+                                    for v in a)))
+
+    checks.check_batch_cost(in_float32)
     assert capsys.readouterr().out.count("✓ batch_cost: all 4 checks passed") == 2
+
+
+def test_the_cases_agree_with_the_package():
+    for case in nb11._cases():
+        assert correct(*case.args) == pytest.approx(batch_cost(*case.args), rel=1e-12)
 
 
 @pytest.mark.parametrize(("fn", "match"), [
@@ -54,6 +68,16 @@ def test_reference_and_float32_pass(capsys):
 def test_mistakes_are_named(fn, match):
     with pytest.raises(AssertionError, match=match):
         checks.check_batch_cost(fn)
+
+
+def test_calling_the_package_is_refused():
+    import recsys_utils.minibatch as mb
+
+    def borrowed(X, W, b, c, i, u, y, lambda_, n_ratings):
+        return mb.batch_cost(X, W, b, c, i, u, y, lambda_, n_ratings)
+
+    with pytest.raises(AssertionError, match="package's own answer"):
+        checks.check_batch_cost(borrowed)
 
 
 def test_worked_example_value():
@@ -71,6 +95,6 @@ def test_no_tensorflow_needed():
     import subprocess
     import sys
 
-    code = ("import sys; from recsys_utils import checks; from recsys_utils.minibatch import batch_cost;"
-            "checks.check_batch_cost(batch_cost); assert 'tensorflow' not in sys.modules")
+    code = ("import sys, doctest; from recsys_utils.checks import nb11; "
+            "assert doctest.testmod(nb11, raise_on_error=True).attempted; assert 'tensorflow' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
