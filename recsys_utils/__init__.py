@@ -50,13 +50,27 @@ __version__ = "0.1.0"
 # Names served lazily from modules that import pandas (or are only needed in notebooks),
 # listed by module; every other module is reachable as ``ru.<module>``.
 _LAZY = {
-    "toy": ("ToyRatings", "ToyFeatures", "load_toy_ratings", "load_toy_features",
-            "load_toy_binary", "load_toy_mean_normalization"),
+    "toy": (
+        "ToyRatings",
+        "ToyFeatures",
+        "load_toy_ratings",
+        "load_toy_features",
+        "load_toy_binary",
+        "load_toy_mean_normalization",
+    ),
     "movielens": ("MovieLens", "load_movielens", "movielens_cache_dir"),
     "ratings": ("ratings_to_matrices", "ratings_to_triples", "binarize"),
     "splits": ("split_random", "split_by_time"),
-    "metrics": ("rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k", "paired_bootstrap",
-                "bootstrap_mean"),
+    "metrics": (
+        "rmse",
+        "mae",
+        "log_loss",
+        "roc_auc",
+        "precision_at_k",
+        "recall_at_k",
+        "paired_bootstrap",
+        "bootstrap_mean",
+    ),
     "baselines": ("global_mean_baseline", "movie_mean_baseline", "biases_baseline"),
     "new_user": ("fit_new_user", "predict_new_user", "recommend_for_new_user"),
     "popularity": ("item_popularity", "smoothed_item_mean"),
@@ -82,8 +96,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = sorted(
-    {name for name, value in globals().items()
-     if not name.startswith("_") and callable(value)
-     and getattr(value, "__module__", "").startswith(__name__)}
+    {
+        name
+        for name, value in globals().items()
+        if not name.startswith("_")
+        and callable(value)
+        and getattr(value, "__module__", "").startswith(__name__)
+    }
     | set(_LAZY_NAMES)
 )

@@ -36,9 +36,7 @@ def as_matrix(name: str, value: Any, ndim: int = 2, allow_empty: bool = False) -
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
     if arr.ndim != ndim:
-        raise ValueError(
-            f"{name} must be {ndim}-dimensional, got shape {arr.shape} ({arr.ndim}-D)"
-        )
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape} ({arr.ndim}-D)")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one entry")
     arr = arr.astype(np.float64, copy=False)
@@ -109,7 +107,9 @@ def check_params(
 
 
 def check_param_shapes(
-    x_shape: tuple[int, ...], w_shape: tuple[int, ...], b_shape: tuple[int, ...],
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
+    b_shape: tuple[int, ...],
     y_shape: tuple[int, int],
 ) -> None:
     """Raise unless ``X``, ``W``, ``b`` shapes fit a ``Y`` of shape ``y_shape``.
@@ -118,8 +118,10 @@ def check_param_shapes(
     """
     x_shape, w_shape, b_shape = tuple(x_shape), tuple(w_shape), tuple(b_shape)
     n_movies, n_users = y_shape
-    for name, shape, want in (("X", x_shape, "(n_movies, n_features)"),
-                              ("W", w_shape, "(n_users, n_features)")):
+    for name, shape, want in (
+        ("X", x_shape, "(n_movies, n_features)"),
+        ("W", w_shape, "(n_users, n_features)"),
+    ):
         if len(shape) != 2:
             raise ValueError(f"{name} has shape {shape} but must be 2-dimensional, {want}")
     if x_shape[0] != n_movies:

@@ -50,7 +50,11 @@ def verify_archive(archive: Path, release: Release, cache: Path) -> None:
         return
     with open(archive, "rb") as fh:
         verify_stream(
-            fh, release.archive_checksums, release, release.url, f"{release.name}.zip",
+            fh,
+            release.archive_checksums,
+            release,
+            release.url,
+            f"{release.name}.zip",
             "The download is damaged (run again), or GroupLens has published a new release "
             f"that this version of recsys_utils does not know. Nothing was installed. If it "
             f"keeps failing, {manual_hint(release, cache)}.",
@@ -65,9 +69,11 @@ def extract_verified(archive: Path, target: Path, release: Release, cache: Path)
     """
     wanted = list(dict.fromkeys([*release.files, *release.checksums]))
     manifest = release.archive_checksums and not release.checksums
-    advice = ("The download is damaged, or GroupLens has published a new release of "
-              f"{release.name}, which this version of recsys_utils does not know. Nothing was "
-              f"installed. If it keeps failing, {manual_hint(release, cache)}.")
+    advice = (
+        "The download is damaged, or GroupLens has published a new release of "
+        f"{release.name}, which this version of recsys_utils does not know. Nothing was "
+        f"installed. If it keeps failing, {manual_hint(release, cache)}."
+    )
     sha256 = {}
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -87,8 +93,9 @@ def extract_verified(archive: Path, target: Path, release: Release, cache: Path)
                     if manifest:  # record what the verified archive held
                         sha256[name] = digest_stream(_Tee(src, out), ["sha256"])["sha256"]
                     elif checksum:
-                        verify_stream(_Tee(src, out), [checksum], release, release.url, name,
-                                      advice)
+                        verify_stream(
+                            _Tee(src, out), [checksum], release, release.url, name, advice
+                        )
                     else:
                         shutil.copyfileobj(src, out)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -97,8 +104,9 @@ def extract_verified(archive: Path, target: Path, release: Release, cache: Path)
             f"it keeps failing, {manual_hint(release, cache)}.\n({type(exc).__name__}: {exc})"
         ) from None
     if manifest:  # to check the installed copy later, file by file
-        (target / MANIFEST).write_text("".join(f"{d}  {n}\n" for n, d in sha256.items()),
-                                       encoding="utf-8")
+        (target / MANIFEST).write_text(
+            "".join(f"{d}  {n}\n" for n, d in sha256.items()), encoding="utf-8"
+        )
 
 
 class _Tee:

@@ -96,16 +96,28 @@ CHECKSUMS: dict[str, str] = {
 
 RELEASES: dict[str, Release] = {
     DATASET: Release(
-        DATASET, "MovieLens ml-latest-small, release of 2018-09-26", "about 1 MB",
-        files=tuple(CHECKSUMS), checksums=CHECKSUMS,
+        DATASET,
+        "MovieLens ml-latest-small, release of 2018-09-26",
+        "about 1 MB",
+        files=tuple(CHECKSUMS),
+        checksums=CHECKSUMS,
     ),
     # GroupLens publishes no per-file checksums for 25M, only the archive's MD5
     # (ml-25m.zip.md5). The SHA-256 (and the size, 261,978,986 bytes) is the one recorded
     # independently by several public projects; both must match.
     "ml-25m": Release(
-        "ml-25m", "MovieLens 25M, released 2019-12 (stable)", "about 250 MB",
-        files=("ratings.csv", "movies.csv", "tags.csv", "links.csv", "genome-scores.csv",
-               "genome-tags.csv", "README.txt"),
+        "ml-25m",
+        "MovieLens 25M, released 2019-12 (stable)",
+        "about 250 MB",
+        files=(
+            "ratings.csv",
+            "movies.csv",
+            "tags.csv",
+            "links.csv",
+            "genome-scores.csv",
+            "genome-tags.csv",
+            "README.txt",
+        ),
         archive_checksums=(
             "md5:6b51fb2759a8657d3bfcbfc42b592ada",
             "sha256:8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa",
@@ -114,9 +126,10 @@ RELEASES: dict[str, Release] = {
     # GroupLens publishes the MD5 of each file (ml-32m-README.html, and checksums.txt in the
     # archive) and of the archive (ml-32m.zip.md5, 238,950,008 bytes); no SHA-256.
     "ml-32m": Release(
-        "ml-32m", "MovieLens 32M, released 2024-05 (stable)", "about 240 MB",
-        files=("ratings.csv", "movies.csv", "tags.csv", "links.csv", "README.txt",
-               "checksums.txt"),
+        "ml-32m",
+        "MovieLens 32M, released 2024-05 (stable)",
+        "about 240 MB",
+        files=("ratings.csv", "movies.csv", "tags.csv", "links.csv", "README.txt", "checksums.txt"),
         checksums={
             "ratings.csv": "md5:cf12b74f9ad4b94a011f079e26d4270a",
             "movies.csv": "md5:0df90835c19151f9d819d0822e190797",
@@ -182,8 +195,10 @@ def movielens_cache_dir() -> Path:
         return Path(env).expanduser()
     root = Path(__file__).resolve().parent.parent
     pyproject = root / "pyproject.toml"
-    if (root / "data").is_dir() and pyproject.is_file() and 'name = "recsys-utils"' in (
-        pyproject.read_text(encoding="utf-8", errors="replace")
+    if (
+        (root / "data").is_dir()
+        and pyproject.is_file()
+        and 'name = "recsys-utils"' in (pyproject.read_text(encoding="utf-8", errors="replace"))
     ):
         return root / "data"
     import pooch  # only needed here; keeps `import recsys_utils` light
@@ -218,8 +233,7 @@ def first_mismatch(actual: Mapping[str, str], expected) -> tuple[str, str, str] 
     return None
 
 
-def verify_stream(stream, checksums, release: Release, where: str, name: str,
-                  advice: str) -> None:
+def verify_stream(stream, checksums, release: Release, where: str, name: str, advice: str) -> None:
     """Read the binary ``stream`` to its end; `ChecksumError` unless it has ``checksums``."""
     actual = digest_stream(stream, {split_checksum(c)[0] for c in checksums})
     bad = first_mismatch(actual, checksums)
@@ -237,8 +251,9 @@ def archive_members(zf: zipfile.ZipFile, dataset: str = DATASET) -> dict[str, zi
     return found
 
 
-def mismatch(release: Release, where: str, name: str, found: tuple[str, str, str],
-             advice: str) -> ChecksumError:
+def mismatch(
+    release: Release, where: str, name: str, found: tuple[str, str, str], advice: str
+) -> ChecksumError:
     """The error for a file (or archive) whose checksum differs; ``advice`` says what to do."""
     algorithm, expected, actual = found
     label = {"sha256": "SHA-256", "md5": "MD5"}.get(algorithm, algorithm)

@@ -88,18 +88,22 @@ def _read_zip(path: Path, release: Release, advice: str, cached: bool):
                 )
             if release.archive_checksums and not release.checksums:  # only the whole zip
                 with open(path, "rb") as fh:
-                    verify_stream(fh, release.archive_checksums, release, str(path.parent),
-                                  path.name, advice)
+                    verify_stream(
+                        fh, release.archive_checksums, release, str(path.parent), path.name, advice
+                    )
             for name, checksum in release.checksums.items():
                 if name in members:
                     with zf.open(members[name]) as fh:
                         verify_stream(fh, [checksum], release, str(path), name, advice)
-            with (zf.open(members["ratings.csv"]) as ratings,
-                  zf.open(members["movies.csv"]) as movies):
+            with (
+                zf.open(members["ratings.csv"]) as ratings,
+                zf.open(members["movies.csv"]) as movies,
+            ):
                 return _parse(ratings, movies)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        what_to_do = (advice.split(": ", 1)[1] if cached
-                      else f"Download it again from {release.url}.")
+        what_to_do = (
+            advice.split(": ", 1)[1] if cached else f"Download it again from {release.url}."
+        )
         raise ArchiveError(
             f"Cannot read the zip archive {path}: it is truncated or corrupt. {what_to_do}\n"
             f"({type(exc).__name__}: {exc})"
@@ -109,24 +113,28 @@ def _read_zip(path: Path, release: Release, advice: str, cached: bool):
 def _parse(ratings_src, movies_src) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
 
-    return (pd.read_csv(ratings_src, dtype=RATINGS_DTYPES),
-            pd.read_csv(movies_src, dtype=MOVIES_DTYPES))
+    return (
+        pd.read_csv(ratings_src, dtype=RATINGS_DTYPES),
+        pd.read_csv(movies_src, dtype=MOVIES_DTYPES),
+    )
 
 
-def read_copy(
-    source: Path, release: Release, *, cached: bool
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_copy(source: Path, release: Release, *, cached: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Verify and parse the folder or zip ``source``: ``(ratings, movies)`` DataFrames.
 
     ``cached``: ``source`` is in the loader's cache (a damaged copy there is replaced by a
     download), not the user's own copy (which is never changed); the errors' advice differs.
     """
     if cached:
-        advice = ("The cached copy is damaged or incomplete: load_movielens(download=True) "
-                  "replaces it with a fresh download.")
+        advice = (
+            "The cached copy is damaged or incomplete: load_movielens(download=True) "
+            "replaces it with a fresh download."
+        )
     else:
-        advice = (f"If it is meant to be {release.name}, it is damaged, incomplete or another "
-                  f"release: get a fresh copy from {release.url}. {own_data_hint(release)}")
+        advice = (
+            f"If it is meant to be {release.name}, it is damaged, incomplete or another "
+            f"release: get a fresh copy from {release.url}. {own_data_hint(release)}"
+        )
     if source.is_file():
         return _read_zip(source, release, advice, cached)
     return _read_folder(source, release, advice)

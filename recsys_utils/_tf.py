@@ -1,4 +1,4 @@
-"""Import TensorFlow only when a TensorFlow function is first used, and without its start-up notices.
+"""Import TensorFlow only when a TensorFlow function is first used, without its start-up notices.
 
 ``import recsys_utils`` stays fast because TensorFlow is imported here, on first use. Importing
 TensorFlow >= 2.20 on a CPU writes informational lines straight to the process's standard error
@@ -24,15 +24,22 @@ __all__ = ["import_tensorflow_quietly", "is_startup_notice", "tf"]
 
 #: Lines TensorFlow writes while it is imported that carry no information about the user's code.
 _NOTICES = (
-    re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"),
+    re.compile(
+        r"^WARNING: All log messages before absl::InitializeLog\(\) is called "
+        r"are written to STDERR$"
+    ),
     re.compile(r"^I\d{4} [\d:.]+\s+\d+ port\.cc:\d+\] oneDNN custom operations are on\."),
-    re.compile(r"^I\d{4} [\d:.]+\s+\d+ cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized"),
-    re.compile(r"^To enable the following instructions: .*, in other operations, rebuild TensorFlow"),
+    re.compile(
+        r"^I\d{4} [\d:.]+\s+\d+ cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized"
+    ),
+    re.compile(
+        r"^To enable the following instructions: .*, in other operations, rebuild TensorFlow"
+    ),
 )
 
 
 def is_startup_notice(line: str) -> bool:
-    """Whether ``line`` is one of TensorFlow's harmless start-up notices (see the module docstring)."""
+    """Whether ``line`` is one of TensorFlow's harmless start-up notices (see module docstring)."""
     return any(p.match(line.rstrip("\r\n")) for p in _NOTICES)
 
 
@@ -63,8 +70,9 @@ def _import_with_fd2_filtered() -> ModuleType:
 def import_tensorflow_quietly() -> ModuleType:
     """Return the ``tensorflow`` module, importing it without its start-up notices.
 
-    Use it in place of ``import tensorflow as tf`` in a notebook (``tf = ru.import_tensorflow_quietly()``),
-    or call it before that line: once TensorFlow is imported, ``import tensorflow`` is silent.
+    Use it in place of ``import tensorflow as tf`` in a notebook
+    (``tf = ru.import_tensorflow_quietly()``), or call it before that line: once TensorFlow is
+    imported, ``import tensorflow`` is silent.
     Warnings and errors that TensorFlow writes while it is imported still appear; only the
     informational notices listed in :mod:`recsys_utils._tf` are dropped.
     """

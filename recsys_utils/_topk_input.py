@@ -18,8 +18,9 @@ def _as_vectors(name: str, value: Any, ndim: int) -> np.ndarray:
     """Validate like `as_matrix`, but keep float32 as float32 (half the memory of float64)."""
     if isinstance(value, np.ndarray) and value.dtype == np.float32:
         if value.ndim != ndim:
-            raise ValueError(f"{name} must be {ndim}-dimensional, "
-                             f"got shape {value.shape} ({value.ndim}-D)")
+            raise ValueError(
+                f"{name} must be {ndim}-dimensional, got shape {value.shape} ({value.ndim}-D)"
+            )
         if value.size == 0:
             raise ValueError(f"{name} is empty (shape {value.shape}); it needs at least one entry")
         if not np.isfinite(value).all():
@@ -44,9 +45,13 @@ def _prepare(queries: Any, items: Any, k: Any, metric: str, exclude: Any):
             f"the same number of features (columns), here {Q.shape[1]} vs {items.shape[1]}"
         )
     excluded = _exclusion(exclude, n_queries, n_items, single)
-    n_excluded = (np.zeros(n_queries, dtype=np.int64) if excluded is None else
-                  excluded.sum(axis=1) if isinstance(excluded, np.ndarray) else
-                  np.array([len(e) for e in excluded], dtype=np.int64))
+    n_excluded = (
+        np.zeros(n_queries, dtype=np.int64)
+        if excluded is None
+        else excluded.sum(axis=1)
+        if isinstance(excluded, np.ndarray)
+        else np.array([len(e) for e in excluded], dtype=np.int64)
+    )
     candidates = n_items - n_excluded
     short = np.flatnonzero(candidates < k)
     if short.size:
@@ -70,17 +75,24 @@ def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
             hint = " (pass R.T, not R: R is (n_movies, n_users))" if transposed else ""
             raise ValueError(f"exclude has shape {exclude.shape} but must be {want}{hint}")
         return mask
-    if (isinstance(exclude, np.ndarray) and np.issubdtype(exclude.dtype, np.integer)
-            and exclude.shape in ((n_queries, n_items), (n_items,) if single else None)
-            and np.isin(exclude, (0, 1)).all()):
-        raise TypeError("exclude must be a bool mask or one list of item indices per query, "
-                        "got an "
-                        f"integer array of 0s and 1s of shape {exclude.shape}; pass exclude == 1 "
-                        "for a mask (its rows would otherwise be read as the indices 0 and 1)")
+    if (
+        isinstance(exclude, np.ndarray)
+        and np.issubdtype(exclude.dtype, np.integer)
+        and exclude.shape in ((n_queries, n_items), (n_items,) if single else None)
+        and np.isin(exclude, (0, 1)).all()
+    ):
+        raise TypeError(
+            "exclude must be a bool mask or one list of item indices per query, "
+            "got an "
+            f"integer array of 0s and 1s of shape {exclude.shape}; pass exclude == 1 "
+            "for a mask (its rows would otherwise be read as the indices 0 and 1)"
+        )
     lists = [exclude] if single else list(exclude)
     if len(lists) != n_queries:
-        raise ValueError(f"exclude has {len(lists)} index lists but there are {n_queries} queries; "
-                         "give one list per query (or a boolean mask)")
+        raise ValueError(
+            f"exclude has {len(lists)} index lists but there are {n_queries} queries; "
+            "give one list per query (or a boolean mask)"
+        )
     out = []
     for q, idx in enumerate(lists):
         idx = np.asarray(idx)
@@ -88,10 +100,14 @@ def _exclusion(exclude: Any, n_queries: int, n_items: int, single: bool):
             out.append(np.zeros(0, dtype=np.int64))
             continue
         if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"exclude[{q}] must be a 1-D list of item indices (int), got dtype "
-                            f"{idx.dtype} shape {idx.shape}; for a mask pass a bool array")
+            raise TypeError(
+                f"exclude[{q}] must be a 1-D list of item indices (int), got dtype "
+                f"{idx.dtype} shape {idx.shape}; for a mask pass a bool array"
+            )
         if idx.min() < 0 or idx.max() >= n_items:
-            raise ValueError(f"exclude[{q}] holds indices from {idx.min()} to {idx.max()} "
-                             f"but items has {n_items} rows: they must lie in [0, {n_items})")
+            raise ValueError(
+                f"exclude[{q}] holds indices from {idx.min()} to {idx.max()} "
+                f"but items has {n_items} rows: they must lie in [0, {n_items})"
+            )
         out.append(np.unique(idx).astype(np.int64))
     return out

@@ -36,15 +36,18 @@ __all__ = [
 ]
 
 
-def _check_pairs(item_idx: Any, user_idx: Any, n_movies: int,
-                 n_users: int) -> tuple[np.ndarray, np.ndarray]:
+def _check_pairs(
+    item_idx: Any, user_idx: Any, n_movies: int, n_users: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Validate the (movie, user) index pairs to predict for; return them as int arrays."""
     item_idx = check_indices(item_idx, "item_idx", n_movies, into="the movies (n_movies)")
     user_idx = check_indices(user_idx, "user_idx", n_users, into="the users (n_users)")
     if item_idx.shape != user_idx.shape:
-        raise ValueError(f"item_idx has shape {item_idx.shape} but user_idx has shape "
-                         f"{user_idx.shape}; "
-                         "one entry per (movie, user) pair")
+        raise ValueError(
+            f"item_idx has shape {item_idx.shape} but user_idx has shape "
+            f"{user_idx.shape}; "
+            "one entry per (movie, user) pair"
+        )
     return item_idx, user_idx
 
 
@@ -132,8 +135,9 @@ class BiasesBaseline:
         return self.global_mean + self.b[0, user_idx] + self.c[item_idx, 0]
 
 
-def global_mean_baseline(item_idx: Any, user_idx: Any, y: Any, n_movies: int,
-                         n_users: int) -> GlobalMeanBaseline:
+def global_mean_baseline(
+    item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int
+) -> GlobalMeanBaseline:
     """Fit the global-mean baseline :math:`\\hat y^{(i,j)} = \\bar y`.
 
     Parameters
@@ -215,8 +219,14 @@ def _biases_cost(item_idx, user_idx, y, gm, b, c, lam) -> float:
 
 
 def biases_baseline(
-    item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int, *,
-    lambda_: float = 3.0, n_rounds: int = 10,
+    item_idx: Any,
+    user_idx: Any,
+    y: Any,
+    n_movies: int,
+    n_users: int,
+    *,
+    lambda_: float = 3.0,
+    n_rounds: int = 10,
 ) -> BiasesBaseline:
     """Fit user and movie biases by regularized alternating least squares.
 

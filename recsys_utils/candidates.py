@@ -24,8 +24,9 @@ how many candidates are retrieved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -48,10 +49,15 @@ def _index_array(name: str, value: Any) -> np.ndarray:
     if arr.size == 0:
         return np.zeros(0, dtype=np.int64)
     if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must be a 1-D array of item indices (int), got dtype {arr.dtype} shape {arr.shape}")
+        raise TypeError(
+            f"{name} must be a 1-D array of item indices (int), "
+            f"got dtype {arr.dtype} shape {arr.shape}"
+        )
     if arr.min() < 0:
-        raise ValueError(f"{name} holds the negative index {arr.min()}; indices count rows from 0 "
-                         "(a negative one would silently mean a row counted from the end)")
+        raise ValueError(
+            f"{name} holds the negative index {arr.min()}; indices count rows from 0 "
+            "(a negative one would silently mean a row counted from the end)"
+        )
     return arr.astype(np.int64, copy=False)
 
 
@@ -102,7 +108,9 @@ def combine_candidates(lists: Sequence[Any], exclude: Any = ()) -> np.ndarray:
     array([3, 1, 4, 5, 2, 6])
     """
     if isinstance(lists, np.ndarray) and lists.ndim == 1:
-        raise TypeError("lists must be a sequence of index arrays (one per source), not one flat array")
+        raise TypeError(
+            "lists must be a sequence of index arrays (one per source), not one flat array"
+        )
     parts = [_index_array(f"lists[{k}]", items) for k, items in enumerate(lists)]
     if not parts:
         return np.zeros(0, dtype=np.int64)
@@ -117,9 +125,13 @@ def _check_pairs(user_idx: Any, item_idx: Any, n_users: Any) -> tuple[np.ndarray
     check_int("n_users", n_users)
     u, i = _index_array("user_idx", user_idx), _index_array("item_idx", item_idx)
     if u.shape != i.shape:
-        raise ValueError(f"user_idx has shape {u.shape} but item_idx has shape {i.shape}; one entry per rating")
+        raise ValueError(
+            f"user_idx has shape {u.shape} but item_idx has shape {i.shape}; one entry per rating"
+        )
     if u.size and (u.min() < 0 or u.max() >= n_users):
-        raise ValueError(f"user_idx holds indices from {u.min()} to {u.max()} but n_users is {n_users}")
+        raise ValueError(
+            f"user_idx holds indices from {u.min()} to {u.max()} but n_users is {n_users}"
+        )
     return u, i, int(n_users)
 
 
@@ -127,7 +139,9 @@ def _check_n(n: Any) -> int:
     return check_int("n", n)
 
 
-def recent_items(user_idx: Any, item_idx: Any, timestamps: Any, n_users: int, n: int = 10) -> list[np.ndarray]:
+def recent_items(
+    user_idx: Any, item_idx: Any, timestamps: Any, n_users: int, n: int = 10
+) -> list[np.ndarray]:
     """Each user's ``n`` most recently rated items, most recent first.
 
     Parameters
@@ -153,9 +167,11 @@ def recent_items(user_idx: Any, item_idx: Any, timestamps: Any, n_users: int, n:
     t = as_matrix("timestamps", timestamps, ndim=1)
     if t.shape != u.shape:
         raise ValueError(f"timestamps has shape {t.shape} but user_idx has shape {u.shape}")
-    order = np.lexsort((-np.arange(len(u)), -t, u))  # by user, then newest first, then later row first
+    order = np.lexsort(
+        (-np.arange(len(u)), -t, u)
+    )  # by user, then newest first, then later row first
     starts = np.searchsorted(u[order], np.arange(n_users + 1))
-    return [i[order[starts[j]:min(starts[j] + n, starts[j + 1])]] for j in range(n_users)]
+    return [i[order[starts[j] : min(starts[j] + n, starts[j + 1])]] for j in range(n_users)]
 
 
 def top_genres(user_idx: Any, item_idx: Any, G: Any, n_users: int, n: int = 3) -> np.ndarray:
@@ -220,7 +236,9 @@ def top_items_by_genre(G: Any, scores: Any, n: int = 10) -> list[np.ndarray]:
     scores = as_matrix("scores", scores, ndim=1)
     n = _check_n(n)
     if scores.shape[0] != G.shape[0]:
-        raise ValueError(f"scores has {scores.shape[0]} entries but G has {G.shape[0]} rows (items)")
+        raise ValueError(
+            f"scores has {scores.shape[0]} entries but G has {G.shape[0]} rows (items)"
+        )
     order = np.argsort(-scores, kind="stable")
     return [order[G[order, g] > 0][:n].astype(np.int64) for g in range(G.shape[1])]
 
@@ -256,39 +274,72 @@ class Retriever:
     def __post_init__(self) -> None:
         n_users = len(self.recent)
         if np.ndim(self.neighbours) != 2:
-            raise ValueError(f"neighbours must be (n_items, K), got shape {np.shape(self.neighbours)}")
+            raise ValueError(
+                f"neighbours must be (n_items, K), got shape {np.shape(self.neighbours)}"
+            )
         for name in ("genres", "seen"):
             if len(getattr(self, name)) != n_users:
-                raise ValueError(f"recent has {n_users} users but {name} has {len(getattr(self, name))}")
+                raise ValueError(
+                    f"recent has {n_users} users but {name} has {len(getattr(self, name))}"
+                )
 
     @property
     def n_users(self) -> int:
         return len(self.recent)
 
-    def sources(self, user: int, n_recent: int = 10, n_similar: int = 10, n_genres: int = 3,
-                n_genre: int = 10, n_top: int = 20) -> dict[str, np.ndarray]:
+    def sources(
+        self,
+        user: int,
+        n_recent: int = 10,
+        n_similar: int = 10,
+        n_genres: int = 3,
+        n_genre: int = 10,
+        n_top: int = 20,
+    ) -> dict[str, np.ndarray]:
         """The three lists before combining: ``"similar"``, ``"genre"``, ``"top"``."""
         if not (0 <= int(user) < self.n_users):
             raise ValueError(f"user must be in [0, {self.n_users}), got {user!r}")
-        for name, size in (("n_recent", n_recent), ("n_similar", n_similar), ("n_genres", n_genres),
-                           ("n_genre", n_genre), ("n_top", n_top)):
+        for name, size in (
+            ("n_recent", n_recent),
+            ("n_similar", n_similar),
+            ("n_genres", n_genres),
+            ("n_genre", n_genre),
+            ("n_top", n_top),
+        ):
             check_int(name, size, minimum=0)
         if n_similar > self.neighbours.shape[1]:
-            raise ValueError(f"n_similar = {n_similar} but only {self.neighbours.shape[1]} neighbours "
-                             "per item were precomputed")
+            raise ValueError(
+                f"n_similar = {n_similar} but only {self.neighbours.shape[1]} neighbours "
+                "per item were precomputed"
+            )
         if n_genres > self.genres.shape[1]:
-            raise ValueError(f"n_genres = {n_genres} but only {self.genres.shape[1]} genres per user were computed")
+            raise ValueError(
+                f"n_genres = {n_genres} but only {self.genres.shape[1]} genres per user "
+                "were computed"
+            )
         recent = self.recent[user][:n_recent]
         return {
             "similar": self.neighbours[recent, :n_similar].ravel(),
-            "genre": (np.concatenate([self.genre_charts[g][:n_genre] for g in self.genres[user, :n_genres]])
-                      if n_genres else np.zeros(0, dtype=np.int64)),
+            "genre": (
+                np.concatenate(
+                    [self.genre_charts[g][:n_genre] for g in self.genres[user, :n_genres]]
+                )
+                if n_genres
+                else np.zeros(0, dtype=np.int64)
+            ),
             "top": self.chart[:n_top],
         }
 
-    def candidates(self, user: int, n_recent: int = 10, n_similar: int = 10, n_genres: int = 3,
-                   n_genre: int = 10, n_top: int = 20) -> np.ndarray:
-        """One user's candidates: the lecture's three lists combined, without duplicates or seen items.
+    def candidates(
+        self,
+        user: int,
+        n_recent: int = 10,
+        n_similar: int = 10,
+        n_genres: int = 3,
+        n_genre: int = 10,
+        n_top: int = 20,
+    ) -> np.ndarray:
+        """One user's candidates: the lecture's three lists combined, no duplicates or seen items.
 
         Defaults are the lecture's: 10 similar movies for each of the last 10 watched, the top
         10 of each of the 3 most viewed genres, the top 20 overall — at most 150 candidates.
@@ -335,16 +386,22 @@ def rank_candidates(query: Any, item_vectors: Any, candidates: Any, k: int = 10)
     candidates = _index_array("candidates", candidates)
     n_items = np.shape(item_vectors)[0] if np.ndim(item_vectors) == 2 else None
     if n_items is None:
-        raise ValueError(f"item_vectors must be (n_items, n_features), got shape {np.shape(item_vectors)}")
+        raise ValueError(
+            f"item_vectors must be (n_items, n_features), got shape {np.shape(item_vectors)}"
+        )
     if candidates.size == 0:
         return candidates
     if candidates.min() < 0 or candidates.max() >= n_items:
-        raise ValueError(f"candidates hold indices from {candidates.min()} to {candidates.max()} but "
-                         f"item_vectors has {n_items} rows")
+        raise ValueError(
+            f"candidates hold indices from {candidates.min()} to {candidates.max()} but "
+            f"item_vectors has {n_items} rows"
+        )
     cands = np.sort(candidates)  # ties -> the smaller item index, as in top_k
     dup = cands[1:][cands[1:] == cands[:-1]]
     if dup.size:
-        raise ValueError(f"candidates list item {dup[0]} more than once ({np.unique(dup).size} duplicated "
-                         "item(s)); remove duplicates first, e.g. with combine_candidates")
+        raise ValueError(
+            f"candidates list item {dup[0]} more than once ({np.unique(dup).size} duplicated "
+            "item(s)); remove duplicates first, e.g. with combine_candidates"
+        )
     best = top_k(query, np.asarray(item_vectors)[cands], min(k, cands.size), metric="dot")
     return cands[best.indices]

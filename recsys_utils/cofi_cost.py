@@ -107,19 +107,25 @@ def user_cost(
     w, y, r = as_matrix("w", w, ndim=1), as_matrix("y", y, ndim=1), as_matrix("r", r, ndim=1)
     lam, b = check_lambda(lambda_), check_number(b, "b")
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}; "
-                         f"w must be ({X.shape[1]},)")
+        raise ValueError(
+            f"w has shape {w.shape} but X has shape {X.shape}; w must be ({X.shape[1]},)"
+        )
     for name, v in (("y", y), ("r", r)):
         if v.shape != (X.shape[0],):
-            raise ValueError(f"{name} has shape {v.shape} but X has shape {X.shape}; "
-                             f"{name} must be (n_movies,) = ({X.shape[0]},)")
+            raise ValueError(
+                f"{name} has shape {v.shape} but X has shape {X.shape}; "
+                f"{name} must be (n_movies,) = ({X.shape[0]},)"
+            )
     if np.any((r != 0) & (r != 1)):
-        raise ValueError("r must contain only 0 and 1 (r[i] = 1 iff the user rated movie i), "
-                         f"got {r[(r != 0) & (r != 1)][0]:g}")
+        raise ValueError(
+            "r must contain only 0 and 1 (r[i] = 1 iff the user rated movie i), "
+            f"got {r[(r != 0) & (r != 1)][0]:g}"
+        )
     m = r.sum()
     if average and m == 0:
-        raise ValueError("this user has rated no movie (m = 0), so 1/(2m) is undefined; "
-                         "use average=False")
+        raise ValueError(
+            "this user has rated no movie (m = 0), so 1/(2m) is undefined; use average=False"
+        )
     err = (X @ w + b - y) * r
     total = 0.5 * np.sum(err**2) + 0.5 * lam * np.sum(w**2)
     return float(total / m) if average else float(total)

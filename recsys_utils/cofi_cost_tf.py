@@ -47,8 +47,10 @@ def as_params_tf(X: Any, W: Any, b: Any) -> tuple[Any, Any, Any]:
     dtypes = {n: given[n].dtype for n in given if is_tf[n]}
     if len(set(dtypes.values())) > 1:
         shown = ", ".join(f"{n} is {d.name}" for n, d in dtypes.items())
-        raise TypeError(f"X, W and b must have one dtype, got {shown}; create them all with the "
-                        "same dtype, e.g. tf.Variable(W, dtype=tf.float64)")
+        raise TypeError(
+            f"X, W and b must have one dtype, got {shown}; create them all with the "
+            "same dtype, e.g. tf.Variable(W, dtype=tf.float64)"
+        )
     dtype = next(iter(dtypes.values()), tf_.float64)
     out = []
     for name, v in given.items():
@@ -97,8 +99,18 @@ def dense_cost_tf(X: Any, W: Any, b: Any, Y: Any, R: Any, lam: float, loss: str 
     return data_term_tf(Z, Y, R, loss) + l2_tf(lam, X, W)
 
 
-def observed_cost_tf(X: Any, W: Any, b: Any, item_idx: Any, user_idx: Any, y: Any, lam: float,
-                     loss: str = "squared", c: Any = None, lam_b: float = 0.0) -> Any:
+def observed_cost_tf(
+    X: Any,
+    W: Any,
+    b: Any,
+    item_idx: Any,
+    user_idx: Any,
+    y: Any,
+    lam: float,
+    loss: str = "squared",
+    c: Any = None,
+    lam_b: float = 0.0,
+) -> Any:
     """:math:`J(w, b, x)` over observed triples; optional movie bias ``c`` and bias penalty.
 
     The one TensorFlow formula behind :func:`cofi_cost_observed_tf` and ``train_cofi_observed``.
@@ -199,5 +211,6 @@ def cofi_cost_observed_tf(
     check_param_shapes(_shape(X), _shape(W), _shape(b), (_shape(X)[0], _shape(W)[0]))
     item_idx, user_idx, y = check_triples(item_idx, user_idx, y, _shape(X)[0], _shape(W)[0])
     lam = check_lambda(lambda_)
-    return observed_cost_tf(X, W, b, tf_.constant(item_idx), tf_.constant(user_idx),
-                            tf_.constant(y, X.dtype), lam)
+    return observed_cost_tf(
+        X, W, b, tf_.constant(item_idx), tf_.constant(user_idx), tf_.constant(y, X.dtype), lam
+    )

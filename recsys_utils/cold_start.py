@@ -50,8 +50,10 @@ class SideMap(NamedTuple):
         """Targets for side features ``F`` ``(n_items, n_side)``: shape ``(n_items, n_targets)``."""
         F = as_matrix("F", F)
         if F.shape[1] != self.coef.shape[0]:
-            raise ValueError(f"F has {F.shape[1]} side features (shape {F.shape}) but the map was "
-                             f"fitted on {self.coef.shape[0]}")
+            raise ValueError(
+                f"F has {F.shape[1]} side features (shape {F.shape}) but the map was "
+                f"fitted on {self.coef.shape[0]}"
+            )
         return F @ self.coef + self.intercept
 
 
@@ -96,11 +98,14 @@ def fit_side_map(F: Any, T: Any, lambda_: float) -> SideMap:
     F = as_matrix("F", F)
     T = as_matrix("T", T, ndim=np.ndim(T))
     if T.ndim == 1:
-        raise ValueError(f"T must be 2-D (n_items, n_targets), got shape {T.shape}; "
-                         "use T[:, None] for one target")
+        raise ValueError(
+            f"T must be 2-D (n_items, n_targets), got shape {T.shape}; "
+            "use T[:, None] for one target"
+        )
     if T.shape[0] != F.shape[0]:
-        raise ValueError(f"F has shape {F.shape} but T has shape {T.shape}; "
-                         "they need one row per item each")
+        raise ValueError(
+            f"F has shape {F.shape} but T has shape {T.shape}; they need one row per item each"
+        )
     lam = check_lambda(lambda_)
     f_mean, t_mean = F.mean(axis=0), T.mean(axis=0)
     Fc, Tc = F - f_mean, T - t_mean
@@ -148,8 +153,10 @@ def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
     W = as_matrix("W", W)
     b = as_matrix("b", b, ndim=np.ndim(b))
     if b.shape != (1, W.shape[0]):
-        raise ValueError(f"b has shape {b.shape} but W has shape {W.shape}; "
-                         f"b must be (1, n_users) = (1, {W.shape[0]})")
+        raise ValueError(
+            f"b has shape {b.shape} but W has shape {W.shape}; "
+            f"b must be (1, n_users) = (1, {W.shape[0]})"
+        )
     idx, y = check_rated_rows("user_idx", user_idx, ratings, W.shape[0], "W", "user")
     mu = check_number(mu_i, "mu_i")
     n = W.shape[1]
@@ -158,13 +165,23 @@ def _check_item_inputs(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
     else:
         x0 = as_matrix("x_prior", x_prior, ndim=1)
         if x0.shape != (n,):
-            raise ValueError(f"x_prior has shape {x0.shape} but W has {n} features; "
-                             f"it must be ({n},)")
+            raise ValueError(
+                f"x_prior has shape {x0.shape} but W has {n} features; it must be ({n},)"
+            )
     return W, b, idx, y, mu, x0
 
 
-def new_item_cost(x: Any, W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float,
-                  lambda_: float, *, x_prior: Any = None) -> float:
+def new_item_cost(
+    x: Any,
+    W: Any,
+    b: Any,
+    user_idx: Any,
+    ratings: Any,
+    mu_i: float,
+    lambda_: float,
+    *,
+    x_prior: Any = None,
+) -> float:
     """A new item's cost with the users' parameters held fixed (a readable loop).
 
     Parameters
@@ -194,8 +211,9 @@ def new_item_cost(x: Any, W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: flo
     W, b, idx, y, mu, x0 = _check_item_inputs(W, b, user_idx, ratings, mu_i, x_prior)
     x = as_matrix("x", x, ndim=1)
     if x.shape != (W.shape[1],):
-        raise ValueError(f"x has shape {x.shape} but W has {W.shape[1]} features; "
-                         f"x must be ({W.shape[1]},)")
+        raise ValueError(
+            f"x has shape {x.shape} but W has {W.shape[1]} features; x must be ({W.shape[1]},)"
+        )
     lam = check_lambda(lambda_)
     J = 0.0
     for j, rating in zip(idx, y, strict=False):
@@ -203,8 +221,9 @@ def new_item_cost(x: Any, W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: flo
     return J + lam / 2 * float(np.sum((x - x0) ** 2))
 
 
-def fit_new_item(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float, lambda_: float, *,
-                 x_prior: Any = None) -> np.ndarray:
+def fit_new_item(
+    W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float, lambda_: float, *, x_prior: Any = None
+) -> np.ndarray:
     """Fit a new item's features ``x`` against fixed user parameters by one linear solve.
 
     Parameters
@@ -243,4 +262,3 @@ def fit_new_item(W: Any, b: Any, user_idx: Any, ratings: Any, mu_i: float, lambd
         return np.linalg.lstsq(Wr, t, rcond=None)[0]
     n = W.shape[1]
     return np.linalg.solve(Wr.T @ Wr + lam * np.eye(n), Wr.T @ t + lam * x0)
-

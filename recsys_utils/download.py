@@ -82,23 +82,30 @@ def _fetch(release: Release, dest: Path, cache: Path, progress: bool, timeout: f
 
     url, hint = release.url, manual_hint(release, cache)
     bar = _LazyBar(tqdm, unit="B", unit_scale=True, desc=f"Downloading {release.name}.zip")
-    downloader = pooch.HTTPDownloader(progressbar=bar if progress else False,
-                                      chunk_size=1 << 16, timeout=timeout)
+    downloader = pooch.HTTPDownloader(
+        progressbar=bar if progress else False, chunk_size=1 << 16, timeout=timeout
+    )
     error = None
     try:
         downloader(url, str(dest), None)
     except requests.HTTPError as exc:
-        error = (f"Cannot download MovieLens {release.name}: {hint}.\nThe server answered "
-                 f"{exc.response.status_code} {exc.response.reason} for {url}.")
+        error = (
+            f"Cannot download MovieLens {release.name}: {hint}.\nThe server answered "
+            f"{exc.response.status_code} {exc.response.reason} for {url}."
+        )
     except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
         if isinstance(exc, ChunkedEncodingError) or (dest.exists() and dest.stat().st_size):
-            error = (f"The download of MovieLens {release.name} was cut off before the end: "
-                     f"run again. If it keeps failing, {hint}.\nThe connection to {url} "
-                     f"dropped ({_reason(exc)}).")
+            error = (
+                f"The download of MovieLens {release.name} was cut off before the end: "
+                f"run again. If it keeps failing, {hint}.\nThe connection to {url} "
+                f"dropped ({_reason(exc)})."
+            )
         else:
-            error = (f"No connection to GroupLens, so MovieLens {release.name} cannot be "
-                     f"downloaded: {hint}.\nDetails: could not reach {url} ({_reason(exc)}). "
-                     "You may be offline, or behind a proxy: set HTTPS_PROXY.")
+            error = (
+                f"No connection to GroupLens, so MovieLens {release.name} cannot be "
+                f"downloaded: {hint}.\nDetails: could not reach {url} ({_reason(exc)}). "
+                "You may be offline, or behind a proxy: set HTTPS_PROXY."
+            )
     except requests.RequestException as exc:
         error = f"Cannot download MovieLens {release.name}: {hint}.\n{url} failed: {exc}."
     finally:

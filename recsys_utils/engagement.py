@@ -1,4 +1,6 @@
-"""A two-tower model of *engagement*: which movie a user watches next (lecture: "Retrieval step", p(y = 1)).
+"""A two-tower model of *engagement*: which movie a user watches next.
+
+Lecture: "Retrieval step", p(y = 1).
 
 Notebook 08's two towers predict the **rating** of a movie a user chose to watch. Retrieval
 and ranking display movies, and the lecture judges them by :math:`p(y^{(i,j)} = 1)` of what
@@ -41,14 +43,19 @@ __all__ = [
 
 
 def _check_temperature(temperature: Any) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.floating)) \
-            or not np.isfinite(temperature) or temperature <= 0:
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, (int, float, np.floating))
+        or not np.isfinite(temperature)
+        or temperature <= 0
+    ):
         raise ValueError(f"temperature must be a number > 0 (e.g. 0.05), got {temperature!r}")
     return float(temperature)
 
 
-def in_batch_softmax_loss_loop(vu: Any, vm: Any, log_q: Any = None, temperature: float = 1.0,
-                               item_ids: Any = None) -> float:
+def in_batch_softmax_loss_loop(
+    vu: Any, vm: Any, log_q: Any = None, temperature: float = 1.0, item_ids: Any = None
+) -> float:
     """The in-batch softmax loss, one event at a time (the readable reference).
 
     Parameters
@@ -102,22 +109,29 @@ def in_batch_softmax_loss_loop(vu: Any, vm: Any, log_q: Any = None, temperature:
 def _check_batch(vu: Any, vm: Any, log_q: Any, temperature: Any, item_ids: Any):
     vu, vm = as_matrix("vu", vu), as_matrix("vm", vm)
     if vu.shape != vm.shape:
-        raise ValueError(f"vu has shape {vu.shape} but vm has shape {vm.shape}; one row per event, "
-                         "the same length d")
+        raise ValueError(
+            f"vu has shape {vu.shape} but vm has shape {vm.shape}; one row per event, "
+            "the same length d"
+        )
     if log_q is not None:
         log_q = as_matrix("log_q", log_q, ndim=1)
         if log_q.shape[0] != vu.shape[0]:
-            raise ValueError(f"log_q has {log_q.shape[0]} entries but the batch has {vu.shape[0]} events")
+            raise ValueError(
+                f"log_q has {log_q.shape[0]} entries but the batch has {vu.shape[0]} events"
+            )
     ids = None
     if item_ids is not None:
         ids = np.asarray(item_ids)
         if ids.shape != (vu.shape[0],):
-            raise ValueError(f"item_ids has shape {ids.shape} but the batch has {vu.shape[0]} events")
+            raise ValueError(
+                f"item_ids has shape {ids.shape} but the batch has {vu.shape[0]} events"
+            )
     return vu, vm, log_q, ids, _check_temperature(temperature)
 
 
-def in_batch_softmax_loss(vu: Any, vm: Any, log_q: Any = None, temperature: float = 1.0,
-                          item_ids: Any = None) -> Any:
+def in_batch_softmax_loss(
+    vu: Any, vm: Any, log_q: Any = None, temperature: float = 1.0, item_ids: Any = None
+) -> Any:
     """Vectorized TensorFlow :func:`in_batch_softmax_loss_loop` (differentiable, any float dtype).
 
     ``vu`` and ``vm`` may be tensors inside a ``tf.GradientTape``; ``log_q`` and ``item_ids``
@@ -140,9 +154,13 @@ def in_batch_softmax_loss(vu: Any, vm: Any, log_q: Any = None, temperature: floa
         ids = tf_.convert_to_tensor(item_ids)
         same = tf_.equal(ids[:, None], ids[None, :])
         off_diagonal = tf_.logical_not(tf_.eye(B, dtype=tf_.bool))
-        logits = tf_.where(tf_.logical_and(same, off_diagonal), tf_.constant(-1e9, dtype=vu.dtype), logits)
+        logits = tf_.where(
+            tf_.logical_and(same, off_diagonal), tf_.constant(-1e9, dtype=vu.dtype), logits
+        )
     labels = tf_.range(B)
-    return tf_.reduce_mean(tf_.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    return tf_.reduce_mean(
+        tf_.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    )
 
 
 def item_log_q(item_idx: Any, n_items: int) -> np.ndarray:
@@ -160,9 +178,14 @@ def item_log_q(item_idx: Any, n_items: int) -> np.ndarray:
     n_items = check_int("n_items", n_items)
     idx = np.asarray(item_idx)
     if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"item_idx must be a non-empty 1-D int array of item indices, got {idx.dtype} {idx.shape}")
+        raise TypeError(
+            "item_idx must be a non-empty 1-D int array of item indices, "
+            f"got {idx.dtype} {idx.shape}"
+        )
     if idx.min() < 0 or idx.max() >= n_items:
-        raise ValueError(f"item_idx holds indices from {idx.min()} to {idx.max()} but n_items is {n_items}")
+        raise ValueError(
+            f"item_idx holds indices from {idx.min()} to {idx.max()} but n_items is {n_items}"
+        )
     counts = np.bincount(idx, minlength=n_items).astype(np.float64)
     return np.log(np.where(counts > 0, counts, 0.5) / idx.size)
 
@@ -213,7 +236,9 @@ def train_engagement(
         ``loss``: the mean training loss of each epoch.
     """
     if not isinstance(two_tower, TwoTower):
-        raise TypeError(f"two_tower must be a TwoTower from build_two_tower, got {type(two_tower).__name__}")
+        raise TypeError(
+            f"two_tower must be a TwoTower from build_two_tower, got {type(two_tower).__name__}"
+        )
     from .two_tower import _float32
 
     Xu, Xm = _float32("user_X", user_X), _float32("item_X", item_X)
@@ -221,15 +246,26 @@ def train_engagement(
     i = np.asarray(item_idx)
     for name, idx, n in (("user_idx", u, len(Xu)), ("item_idx", i, len(Xm))):
         if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"{name} must be a 1-D int array, got dtype {idx.dtype} shape {idx.shape}")
+            raise TypeError(
+                f"{name} must be a 1-D int array, got dtype {idx.dtype} shape {idx.shape}"
+            )
         if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise ValueError(f"{name} holds indices from {idx.min()} to {idx.max()} but there are {n} rows of features")
+            raise ValueError(
+                f"{name} holds indices from {idx.min()} to {idx.max()} "
+                f"but there are {n} rows of features"
+            )
     if u.shape != i.shape:
-        raise ValueError(f"user_idx has shape {u.shape} but item_idx has shape {i.shape}; one entry per event")
+        raise ValueError(
+            f"user_idx has shape {u.shape} but item_idx has shape {i.shape}; one entry per event"
+        )
     epochs, batch_size = check_int("epochs", epochs), check_int("batch_size", batch_size, minimum=2)
     if u.size < batch_size:
-        raise ValueError(f"{u.size} events are fewer than one batch of {batch_size}; lower batch_size")
-    if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(
+            f"{u.size} events are fewer than one batch of {batch_size}; lower batch_size"
+        )
+    if not (
+        isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0
+    ):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
     tau = _check_temperature(temperature)
     seed = check_int("seed", seed, minimum=0)
@@ -237,7 +273,11 @@ def train_engagement(
     import keras
 
     tf_.config.experimental.enable_op_determinism()
-    log_q = item_log_q(i, len(Xm)).astype(np.float32) if log_q_correction else np.zeros(len(Xm), np.float32)
+    log_q = (
+        item_log_q(i, len(Xm)).astype(np.float32)
+        if log_q_correction
+        else np.zeros(len(Xm), np.float32)
+    )
     user_tower, item_tower = two_tower.user_tower, two_tower.item_tower
     weights = user_tower.trainable_variables + item_tower.trainable_variables
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
@@ -250,7 +290,7 @@ def train_engagement(
             vm = item_tower(tf_.gather(Xm_t, items), training=True)
             loss = in_batch_softmax_loss(vu, vm, tf_.gather(log_q_t, items), tau, items)
             loss += sum(user_tower.losses) + sum(item_tower.losses)  # the L2 term, if any
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights, strict=True))
         return loss
 
     rng = np.random.default_rng(seed)
@@ -261,8 +301,10 @@ def train_engagement(
         losses = [float(step(tf_.constant(u[b]), tf_.constant(i[b]))) for b in order]
         history["loss"].append(float(np.mean(losses)))
         if not np.isfinite(history["loss"][-1]):
-            raise FloatingPointError(f"the loss became {history['loss'][-1]} in epoch {epoch + 1}; "
-                                     "lower learning_rate or raise temperature")
+            raise FloatingPointError(
+                f"the loss became {history['loss'][-1]} in epoch {epoch + 1}; "
+                "lower learning_rate or raise temperature"
+            )
         if callback is not None:
             callback(epoch + 1, history["loss"][-1])
     return history

@@ -291,7 +291,7 @@ class TrainingExplorer:
 
         from .plots import plot_cost_curves, plot_rmse_curves
 
-        fig = Figure(figsize=(11, 3.8), layout="constrained")
+        fig = Figure(figsize=(11, 4.6), layout="constrained")  # tall enough for the cost axis label
         ax_cost, ax_rmse = fig.subplots(1, 2)
         recent = self.runs[-self.keep:]
         if recent:

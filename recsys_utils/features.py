@@ -1,4 +1,6 @@
-"""User and movie features for content-based filtering (lecture: "Examples of user and item features").
+"""User and movie features for content-based filtering.
+
+Lecture: "Examples of user and item features".
 
 Content-based filtering predicts user *j*'s rating of movie *i* from a feature vector of
 the user, :math:`x_u^{(j)}`, and one of the movie, :math:`x_m^{(i)}`. The lecture's examples
@@ -15,8 +17,9 @@ the user *did*:
 Counts and means are computed from the ratings you pass in: pass the **training** ratings
 only, or the held-out ratings leak into the features. Even then each training rating is part
 of its own movie's mean: :func:`training_item_features` gives every training pair the movie's
-features *without* that rating (leave-one-out), and can make a share of pairs look cold. :class:`Standardizer` scales every
-column to mean 0, standard deviation 1, with statistics fitted on training rows only.
+features *without* that rating (leave-one-out), and can make a share of pairs look cold.
+:class:`Standardizer` scales every column to mean 0, standard deviation 1, with statistics
+fitted on training rows only.
 
 Every table is a :class:`FeatureTable`: ``X`` of shape ``(n_rows, n_features)``, the column
 ``names`` and the ``ids`` (``userId`` / ``movieId``) of the rows.
@@ -25,8 +28,9 @@ Every table is a :class:`FeatureTable`: ``X`` of shape ``(n_rows, n_features)``,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -67,7 +71,10 @@ class FeatureTable:
     ids: np.ndarray
 
     def __repr__(self) -> str:
-        return f"FeatureTable({self.X.shape[0]:,} rows x {self.X.shape[1]} features: {', '.join(self.names[:4])}, ...)"
+        return (
+            f"FeatureTable({self.X.shape[0]:,} rows x {self.X.shape[1]} features: "
+            f"{', '.join(self.names[:4])}, ...)"
+        )
 
     def column(self, name: str) -> np.ndarray:
         """The column called ``name``, shape ``(n_rows,)``."""
@@ -106,7 +113,9 @@ def parse_year(titles: Sequence[str]) -> np.ndarray:
     return out
 
 
-def genre_matrix(genres: Sequence[str], names: Sequence[str] | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
+def genre_matrix(
+    genres: Sequence[str], names: Sequence[str] | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
     """One-hot genres: ``G[i, g] = 1`` iff movie ``i`` lists genre ``names[g]``.
 
     Parameters
@@ -134,7 +143,9 @@ def genre_matrix(genres: Sequence[str], names: Sequence[str] | None = None) -> t
     lists = []
     for k, g in enumerate(genres):
         if not isinstance(g, str):
-            raise TypeError(f"genres[{k}] must be a string like 'Comedy|Romance', got {type(g).__name__}")
+            raise TypeError(
+                f"genres[{k}] must be a string like 'Comedy|Romance', got {type(g).__name__}"
+            )
         lists.append([s for s in g.split("|") if s])
     if not lists:
         raise ValueError("genres is empty; it needs one genre string per movie")
@@ -153,8 +164,12 @@ def genre_matrix(genres: Sequence[str], names: Sequence[str] | None = None) -> t
 
 
 def _check_strength(strength: Any) -> float:
-    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.number)) \
-            or not np.isfinite(strength) or strength < 0:
+    if (
+        isinstance(strength, bool)
+        or not isinstance(strength, (int, float, np.number))
+        or not np.isfinite(strength)
+        or strength < 0
+    ):
         raise ValueError(f"strength must be a finite number >= 0, got {strength!r}")
     return float(strength)
 
@@ -163,7 +178,9 @@ def _triples(ratings: pd.DataFrame, movies: pd.DataFrame, users: Any, scale: Any
     from .ratings import ratings_to_triples
 
     if "movieId" not in getattr(movies, "columns", ()):
-        raise TypeError("movies must be MovieLens' movies DataFrame (columns movieId, title, genres)")
+        raise TypeError(
+            "movies must be MovieLens' movies DataFrame (columns movieId, title, genres)"
+        )
     return ratings_to_triples(ratings, movies=movies, users=users, scale=scale)
 
 
@@ -257,7 +274,8 @@ def user_features(
     With :math:`m^{(j)}` the user's number of ratings, :math:`\\bar y^{(j)}` their mean,
     :math:`G` the one-hot genres and :math:`a` = ``strength``:
 
-    .. math:: \\text{avg}_g^{(j)} = \\frac{\\sum_{i: r(i,j)=1} G_{ig}\\, y^{(i,j)} + a\\,\\bar y^{(j)}}
+    .. math:: \\text{avg}_g^{(j)} = \\frac{\\sum_{i: r(i,j)=1} G_{ig}\\, y^{(i,j)}
+                                             + a\\,\\bar y^{(j)}}
                                        {\\sum_{i: r(i,j)=1} G_{ig} + a}, \\qquad
               \\text{share}_g^{(j)} = \\frac{1}{m^{(j)}}\\sum_{i: r(i,j)=1} G_{ig}
     """
@@ -270,17 +288,31 @@ def user_features(
     global_mean = float(t.ratings.mean())
     mean = np.divide(sums, counts, out=np.full(n_users, global_mean), where=counts > 0)
     Gr = G[t.item_idx]  # (n_ratings, n_genres): the genres of each rated movie
-    g_counts = np.column_stack([np.bincount(t.user_idx, weights=Gr[:, g], minlength=n_users)
-                                for g in range(G.shape[1])])
-    g_sums = np.column_stack([np.bincount(t.user_idx, weights=Gr[:, g] * t.ratings, minlength=n_users)
-                              for g in range(G.shape[1])])
+    g_counts = np.column_stack(
+        [np.bincount(t.user_idx, weights=Gr[:, g], minlength=n_users) for g in range(G.shape[1])]
+    )
+    g_sums = np.column_stack(
+        [
+            np.bincount(t.user_idx, weights=Gr[:, g] * t.ratings, minlength=n_users)
+            for g in range(G.shape[1])
+        ]
+    )
     den = g_counts + strength
-    avg = np.divide(g_sums + strength * mean[:, None], den,
-                    out=np.repeat(mean[:, None], G.shape[1], axis=1), where=den > 0)
-    share = np.divide(g_counts, counts[:, None], out=np.zeros_like(g_counts), where=counts[:, None] > 0)
+    avg = np.divide(
+        g_sums + strength * mean[:, None],
+        den,
+        out=np.repeat(mean[:, None], G.shape[1], axis=1),
+        where=den > 0,
+    )
+    share = np.divide(
+        g_counts, counts[:, None], out=np.zeros_like(g_counts), where=counts[:, None] > 0
+    )
     X = np.column_stack([np.log1p(counts), mean, avg, share])
-    names = (("log_n_ratings", "mean_rating") + tuple(f"avg={g}" for g in genres)
-             + tuple(f"share={g}" for g in genres))
+    names = (
+        ("log_n_ratings", "mean_rating")
+        + tuple(f"avg={g}" for g in genres)
+        + tuple(f"share={g}" for g in genres)
+    )
     return FeatureTable(X, names, t.user_ids)
 
 
@@ -301,15 +333,19 @@ class Standardizer:
         """Scaled copy of ``X``, shape ``(n_rows, n_features)``, float32 (what Keras trains on)."""
         X = as_matrix("X", X)
         if X.shape[1] != self.mean.shape[0]:
-            raise ValueError(f"X has {X.shape[1]} columns but the standardizer was fitted on "
-                             f"{self.mean.shape[0]}; X has shape {X.shape}")
+            raise ValueError(
+                f"X has {X.shape[1]} columns but the standardizer was fitted on "
+                f"{self.mean.shape[0]}; X has shape {X.shape}"
+            )
         return ((X - self.mean) / self.std).astype(np.float32)
 
     def inverse_transform(self, Z: Any) -> np.ndarray:
         """Undo `transform`: ``Z * std + mean``, float64."""
         Z = as_matrix("Z", Z)
         if Z.shape[1] != self.mean.shape[0]:
-            raise ValueError(f"Z has {Z.shape[1]} columns but the standardizer has {self.mean.shape[0]}")
+            raise ValueError(
+                f"Z has {Z.shape[1]} columns but the standardizer has {self.mean.shape[0]}"
+            )
         return Z * self.std + self.mean
 
 
@@ -388,31 +424,50 @@ def training_item_features(
     Examples
     --------
     >>> import pandas as pd
-    >>> movies = pd.DataFrame({"movieId": [1, 2], "title": ["A (2000)", "B (2001)"], "genres": ["Drama", "Comedy"]})
-    >>> ratings = pd.DataFrame({"userId": [1, 2, 1], "movieId": [1, 1, 2], "rating": [5.0, 3.0, 1.0]})
+    >>> movies = pd.DataFrame(
+    ...     {"movieId": [1, 2], "title": ["A (2000)", "B (2001)"], "genres": ["Drama", "Comedy"]}
+    ... )
+    >>> ratings = pd.DataFrame(
+    ...     {"userId": [1, 2, 1], "movieId": [1, 1, 2], "rating": [5.0, 3.0, 1.0]}
+    ... )
     >>> items = item_features(movies, ratings, strength=0.0)
     >>> X, cold = training_item_features(items, [0, 0, 1], [5.0, 3.0, 1.0], strength=0.0)
-    >>> X[:, 2].tolist()  # movie 1 without the 5 -> 3, without the 3 -> 5; movie 2 alone -> global mean 3
+    >>> # movie 1 without the 5 -> 3, without the 3 -> 5; movie 2 alone -> global mean 3
+    >>> X[:, 2].tolist()
     [3.0, 5.0, 3.0]
     """
     if not isinstance(items, FeatureTable):
-        raise TypeError(f"items must be a FeatureTable from item_features, got {type(items).__name__}")
+        raise TypeError(
+            f"items must be a FeatureTable from item_features, got {type(items).__name__}"
+        )
     strength = _check_strength(strength)
     idx = np.asarray(item_idx)
     if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-        raise TypeError(f"item_idx must be a 1-D int array, got dtype {idx.dtype} shape {idx.shape}")
+        raise TypeError(
+            f"item_idx must be a 1-D int array, got dtype {idx.dtype} shape {idx.shape}"
+        )
     if idx.size == 0 or idx.min() < 0 or idx.max() >= len(items.X):
-        raise ValueError(f"item_idx must hold rows of items (0 to {len(items.X) - 1}), got "
-                         f"{'nothing' if idx.size == 0 else f'{idx.min()} to {idx.max()}'}")
+        raise ValueError(
+            f"item_idx must hold rows of items (0 to {len(items.X) - 1}), got "
+            f"{'nothing' if idx.size == 0 else f'{idx.min()} to {idx.max()}'}"
+        )
     y = as_matrix("y", y, ndim=1)
     if y.shape != idx.shape:
-        raise ValueError(f"y has shape {y.shape} but item_idx has shape {idx.shape}; one rating per pair")
-    if isinstance(cold_fraction, bool) or not isinstance(cold_fraction, (int, float)) or not 0 <= cold_fraction < 1:
+        raise ValueError(
+            f"y has shape {y.shape} but item_idx has shape {idx.shape}; one rating per pair"
+        )
+    if (
+        isinstance(cold_fraction, bool)
+        or not isinstance(cold_fraction, (int, float))
+        or not 0 <= cold_fraction < 1
+    ):
         raise ValueError(f"cold_fraction must be a number in [0, 1), got {cold_fraction!r}")
     counts = np.bincount(idx, minlength=len(items.X)).astype(np.float64)
     if not np.allclose(np.expm1(items.column("log_n_ratings")), counts):
-        raise ValueError("items was not built from these ratings: its log_n_ratings do not match the counts "
-                         "of item_idx; pass the training ratings items was built from")
+        raise ValueError(
+            "items was not built from these ratings: its log_n_ratings do not match the counts "
+            "of item_idx; pass the training ratings items was built from"
+        )
     sums = np.bincount(idx, weights=y, minlength=len(items.X))
     global_mean = float(y.mean())
     n_out = counts[idx] - 1

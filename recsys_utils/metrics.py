@@ -11,21 +11,34 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .validation import as_matrix, check_int
 
-__all__ = ["rmse", "mae", "log_loss", "roc_auc", "precision_at_k", "recall_at_k", "at_k_per_user",
-           "Interval", "bootstrap_mean", "paired_bootstrap"]
+__all__ = [
+    "rmse",
+    "mae",
+    "log_loss",
+    "roc_auc",
+    "precision_at_k",
+    "recall_at_k",
+    "at_k_per_user",
+    "Interval",
+    "bootstrap_mean",
+    "paired_bootstrap",
+]
 
 
 def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     t = as_matrix("y_true", y_true, ndim=np.ndim(y_true))
     p = as_matrix("y_pred", y_pred, ndim=np.ndim(y_pred))
     if t.shape != p.shape:
-        raise ValueError(f"y_true has shape {t.shape} but y_pred has shape {p.shape}; they must match")
+        raise ValueError(
+            f"y_true has shape {t.shape} but y_pred has shape {p.shape}; they must match"
+        )
     if t.size == 0:
         raise ValueError("y_true is empty: there is nothing to evaluate")
     return t.ravel(), p.ravel()
@@ -79,7 +92,9 @@ def roc_auc(y_true: Any, score: Any) -> float:
     n_pos = int(t.sum())
     n_neg = t.size - n_pos
     if n_pos == 0 or n_neg == 0:
-        raise ValueError(f"roc_auc needs both classes; got {n_pos} positive and {n_neg} negative labels")
+        raise ValueError(
+            f"roc_auc needs both classes; got {n_pos} positive and {n_neg} negative labels"
+        )
     order = np.argsort(s, kind="mergesort")
     s_sorted = s[order]
     ranks = np.empty(t.size)
@@ -93,18 +108,25 @@ def roc_auc(y_true: Any, score: Any) -> float:
 
 def _check_keys(recommended: Mapping[Any, Any], users: list) -> None:
     if not isinstance(recommended, Mapping):
-        raise TypeError(f"recommended must be a mapping user -> ranked items, got {type(recommended).__name__}")
+        raise TypeError(
+            f"recommended must be a mapping user -> ranked items, got {type(recommended).__name__}"
+        )
     if recommended and not any(u in recommended for u in users):
         rec_key, rel_key = next(iter(recommended)), users[0]
         raise ValueError(
             "none of the users in relevant is a key of recommended, so every score would be 0: "
-            f"recommended has keys like {rec_key!r} ({type(rec_key).__name__}), relevant like {rel_key!r} "
-            f"({type(rel_key).__name__}). Key both mappings the same way (e.g. both by column index, "
-            "or both by userId)")
+            f"recommended has keys like {rec_key!r} ({type(rec_key).__name__}), "
+            f"relevant like {rel_key!r} ({type(rel_key).__name__}). "
+            "Key both mappings the same way (e.g. both by column index, or both by userId)"
+        )
 
 
-def at_k_per_user(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]],
-                  k: int = 10, metric: str = "precision") -> tuple[list, np.ndarray]:
+def at_k_per_user(
+    recommended: Mapping[Any, Iterable[Any]],
+    relevant: Mapping[Any, Iterable[Any]],
+    k: int = 10,
+    metric: str = "precision",
+) -> tuple[list, np.ndarray]:
     """Precision@k or recall@k of every user who has a relevant item, for intervals over users.
 
     Parameters
@@ -145,20 +167,31 @@ def at_k_per_user(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[An
         raise ValueError("no user has any relevant item: there is nothing to evaluate")
     _check_keys(recommended, users)
     values = np.empty(len(users))
-    for n, (user, rel) in enumerate(zip(users, scores)):
+    for n, (user, rel) in enumerate(zip(users, scores, strict=True)):
         top = list(recommended.get(user, []))[:k]
         hits = len(rel.intersection(top))
         values[n] = hits / (k if metric == "precision" else len(rel))
     return users, values
 
 
-def _at_k(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]], k: int,
-          denominator: str) -> float:
-    return float(np.mean(at_k_per_user(recommended, relevant, k, "precision" if denominator == "k" else "recall")[1]))
+def _at_k(
+    recommended: Mapping[Any, Iterable[Any]],
+    relevant: Mapping[Any, Iterable[Any]],
+    k: int,
+    denominator: str,
+) -> float:
+    return float(
+        np.mean(
+            at_k_per_user(
+                recommended, relevant, k, "precision" if denominator == "k" else "recall"
+            )[1]
+        )
+    )
 
 
-def precision_at_k(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]],
-                   k: int = 10) -> float:
+def precision_at_k(
+    recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]], k: int = 10
+) -> float:
     """Mean over users of (relevant items among the top ``k`` recommended) / ``k``.
 
     Parameters
@@ -176,8 +209,9 @@ def precision_at_k(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[A
     return _at_k(recommended, relevant, k, "k")
 
 
-def recall_at_k(recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]],
-                k: int = 10) -> float:
+def recall_at_k(
+    recommended: Mapping[Any, Iterable[Any]], relevant: Mapping[Any, Iterable[Any]], k: int = 10
+) -> float:
     """Mean over users of (relevant items among the top ``k``) / (number of relevant items)."""
     return _at_k(recommended, relevant, k, "relevant")
 
@@ -202,7 +236,11 @@ def _per_user_values(name: str, values: Any) -> np.ndarray:
 
 def _check_boot(n_boot: Any, level: Any, seed: Any) -> tuple[int, float, int]:
     n_boot = check_int("n_boot", n_boot)
-    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
+    if (
+        isinstance(level, bool)
+        or not isinstance(level, (int, float, np.floating))
+        or not 0 < level < 1
+    ):
         raise ValueError(f"level must be a number in (0, 1), e.g. 0.95, got {level!r}")
     return n_boot, float(level), check_int("seed", seed, minimum=0)
 
@@ -212,8 +250,9 @@ def _interval(estimate: float, boots: np.ndarray, level: float) -> Interval:
     return Interval(float(estimate), float(low), float(high))
 
 
-def bootstrap_mean(values: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95,
-                   seed: int = 0) -> Interval:
+def bootstrap_mean(
+    values: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> Interval:
     """The mean of per-user ``values`` with a percentile bootstrap interval over users.
 
     Parameters
@@ -247,7 +286,9 @@ def bootstrap_mean(values: Any, *, weights: Any = None, n_boot: int = 2000, leve
     n_boot, level, seed = _check_boot(n_boot, level, seed)
     w = np.ones_like(v) if weights is None else as_matrix("weights", weights, ndim=1)
     if w.shape != v.shape:
-        raise ValueError(f"weights has shape {w.shape} but values has shape {v.shape}; one weight per user")
+        raise ValueError(
+            f"weights has shape {w.shape} but values has shape {v.shape}; one weight per user"
+        )
     if (w < 0).any() or w.sum() <= 0:
         raise ValueError("weights must be >= 0 with a positive sum")
     idx = np.random.default_rng(seed).integers(0, v.size, size=(n_boot, v.size))
@@ -258,8 +299,9 @@ def bootstrap_mean(values: Any, *, weights: Any = None, n_boot: int = 2000, leve
     return _interval(float((w * v).sum() / w.sum()), boots, level)
 
 
-def paired_bootstrap(a: Any, b: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95,
-                     seed: int = 0) -> Interval:
+def paired_bootstrap(
+    a: Any, b: Any, *, weights: Any = None, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> Interval:
     """Mean of ``a - b`` over users with a paired bootstrap interval: is model A better than B?
 
     Both models are scored on the same users, so the same resampled users are used for both
@@ -291,6 +333,8 @@ def paired_bootstrap(a: Any, b: Any, *, weights: Any = None, n_boot: int = 2000,
     a = _per_user_values("a", a)
     b = _per_user_values("b", b)
     if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; pass one score per user, "
-                         "the same users in the same order")
+        raise ValueError(
+            f"a has shape {a.shape} but b has shape {b.shape}; pass one score per user, "
+            "the same users in the same order"
+        )
     return bootstrap_mean(a - b, weights=weights, n_boot=n_boot, level=level, seed=seed)

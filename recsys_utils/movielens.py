@@ -65,6 +65,7 @@ __all__ = [
     "movielens_cache_dir",
 ]
 
+
 @dataclass(frozen=True, repr=False)
 class MovieLens:
     """A MovieLens release as returned by `load_movielens`.
@@ -107,8 +108,9 @@ def _user_copy(place: Path, origin: str, release: Release) -> MovieLens:
     name, arg = release.name, "path" if origin == "path" else "RECSYS_DATA"
     source = find_copy(place, name)
     if source is None:
-        looked = ", ".join(str(p) for p in (place / "ratings.csv", place / name,
-                                            place / f"{name}.zip"))
+        looked = ", ".join(
+            str(p) for p in (place / "ratings.csv", place / name, place / f"{name}.zip")
+        )
         raise DataNotFoundError(
             f"No MovieLens {name} at {origin}={place}: put the {name} folder or {name}.zip "
             f"(from {release.url}) there, or point {arg} at the folder that holds it.\n"
@@ -122,8 +124,9 @@ def _user_copy(place: Path, origin: str, release: Release) -> MovieLens:
             f"both in {folder}), a folder holding {name}/ or {name}.zip, or that zip itself. "
             + own_data_hint(release)
         )
-    return MovieLens(*read_copy(source, release, cached=False), source=source, origin=origin,
-                     dataset=name)
+    return MovieLens(
+        *read_copy(source, release, cached=False), source=source, origin=origin, dataset=name
+    )
 
 
 def load_movielens(
@@ -195,8 +198,12 @@ def load_movielens(
     for source in (folder, archive):  # a folder we installed, or a zip put there by hand
         if source.exists():
             try:
-                return MovieLens(*read_copy(source, release, cached=True), source=source,
-                                 origin="cache", dataset=name)
+                return MovieLens(
+                    *read_copy(source, release, cached=True),
+                    source=source,
+                    origin="cache",
+                    dataset=name,
+                )
             except (ChecksumError, DataNotFoundError, ArchiveError) as exc:
                 damage = damage or exc
     if damage is not None and not download:
@@ -214,5 +221,6 @@ def load_movielens(
     folder = install_release(cache, release)
     if damage is not None and archive.is_file():  # a damaged zip, replaced by the folder:
         archive.replace(cache / f"{name}.zip.damaged")  # moved aside, not deleted
-    return MovieLens(*read_copy(folder, release, cached=True), source=folder, origin="download",
-                     dataset=name)
+    return MovieLens(
+        *read_copy(folder, release, cached=True), source=folder, origin="download", dataset=name
+    )

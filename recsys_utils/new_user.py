@@ -29,14 +29,25 @@ def _check_inputs(X: Any, mu: Any, item_idx: Any, ratings: Any) -> tuple[np.ndar
     X = as_matrix("X", X)
     mu = as_matrix("mu", mu, ndim=np.ndim(mu))
     if mu.shape != (X.shape[0], 1):
-        raise ValueError(f"mu has shape {mu.shape} but X has shape {X.shape}; mu must be "
-                         f"(n_movies, 1) = ({X.shape[0]}, 1) (reshape with mu.reshape(-1, 1))")
+        raise ValueError(
+            f"mu has shape {mu.shape} but X has shape {X.shape}; mu must be "
+            f"(n_movies, 1) = ({X.shape[0]}, 1) (reshape with mu.reshape(-1, 1))"
+        )
     idx, y = check_rated_rows("item_idx", item_idx, ratings, X.shape[0], "X", "movie")
     return X, mu, idx, y
 
 
-def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any,
-                  lambda_: float, *, lambda_b: float = 0.0) -> float:
+def new_user_cost(
+    w: Any,
+    b: float,
+    X: Any,
+    mu: Any,
+    item_idx: Any,
+    ratings: Any,
+    lambda_: float,
+    *,
+    lambda_b: float = 0.0,
+) -> float:
     """The new user's cost with the movie features held fixed (a readable loop).
 
     Parameters
@@ -70,8 +81,9 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     X, mu, idx, y = _check_inputs(X, mu, item_idx, ratings)
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
-                         f"w must be ({X.shape[1]},)")
+        raise ValueError(
+            f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)"
+        )
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_b, "lambda_b")
     b = check_number(b, "b")
     J = 0.0
@@ -80,8 +92,9 @@ def new_user_cost(w: Any, b: float, X: Any, mu: Any, item_idx: Any, ratings: Any
     return J + lam / 2 * float(np.sum(w**2)) + lam_b / 2 * b**2
 
 
-def fit_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any,
-                 lambda_: float, *, lambda_b: float = 0.0) -> tuple[np.ndarray, float]:
+def fit_new_user(
+    X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *, lambda_b: float = 0.0
+) -> tuple[np.ndarray, float]:
     """Fit a new user's ``w`` and ``b`` against fixed movie features by one linear solve.
 
     Parameters
@@ -160,13 +173,22 @@ def predict_new_user(X: Any, mu: Any, w: Any, b: float) -> np.ndarray:
     X, mu, _, _ = _check_inputs(X, mu, np.zeros(0, dtype=int), [])
     w = as_matrix("w", w, ndim=1)
     if w.shape != (X.shape[1],):
-        raise ValueError(f"w has shape {w.shape} but X has {X.shape[1]} features; "
-                         f"w must be ({X.shape[1]},)")
+        raise ValueError(
+            f"w has shape {w.shape} but X has {X.shape[1]} features; w must be ({X.shape[1]},)"
+        )
     return X @ w + check_number(b, "b") + mu[:, 0]
 
 
-def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_: float, *,
-                           k: int = 10, candidates: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def recommend_for_new_user(
+    X: Any,
+    mu: Any,
+    item_idx: Any,
+    ratings: Any,
+    lambda_: float,
+    *,
+    k: int = 10,
+    candidates: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit the new user (:func:`fit_new_user`) and return her top-``k`` unrated movies.
 
     Parameters
@@ -191,8 +213,10 @@ def recommend_for_new_user(X: Any, mu: Any, item_idx: Any, ratings: Any, lambda_
     if candidates is not None:
         c = np.asarray(candidates)
         if c.dtype != bool or c.shape != (X.shape[0],):
-            raise ValueError(f"candidates must be a boolean mask of shape ({X.shape[0]},), "
-                             f"got dtype {c.dtype} and shape {c.shape}")
+            raise ValueError(
+                f"candidates must be a boolean mask of shape ({X.shape[0]},), "
+                f"got dtype {c.dtype} and shape {c.shape}"
+            )
         allowed &= c
     allowed[idx] = False
     w, b = fit_new_user(X, mu, idx, y, lambda_)

@@ -83,6 +83,8 @@ def denormalize(predictions: Any, mu: Any) -> np.ndarray:
     P = as_matrix("predictions", predictions)
     mu = as_matrix("mu", mu)
     if mu.shape != (P.shape[0], 1):
-        raise ValueError(f"mu has shape {mu.shape} but predictions has shape {P.shape}; "
-                         f"mu must be (n_movies, 1) = ({P.shape[0]}, 1)")
+        raise ValueError(
+            f"mu has shape {mu.shape} but predictions has shape {P.shape}; "
+            f"mu must be (n_movies, 1) = ({P.shape[0]}, 1)"
+        )
     return P + mu

@@ -18,8 +18,13 @@ from .validation import as_matrix
 __all__ = ["plot_cost_curves", "plot_rmse_curves", "plot_rmse_bars"]
 
 
-def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *,
-                     title: str = "Training cost J(w, b, x)", log: bool = True) -> Any:
+def plot_cost_curves(
+    ax: Any,
+    histories: Mapping[str, Any],
+    *,
+    title: str = "Training cost J(w, b, x)",
+    log: bool = True,
+) -> Any:
     """One line per run: the cost at the start of each iteration.
 
     Parameters
@@ -49,9 +54,16 @@ def plot_cost_curves(ax: Any, histories: Mapping[str, Any], *,
     return ax
 
 
-def plot_rmse_curves(ax: Any, iterations: Any, train_rmse: Any, validation_rmse: Any = None, *,
-                     label: str = "", color: Any = None,
-                     title: str = "RMSE during training (dashed: train, solid: validation)") -> Any:
+def plot_rmse_curves(
+    ax: Any,
+    iterations: Any,
+    train_rmse: Any,
+    validation_rmse: Any = None,
+    *,
+    label: str = "",
+    color: Any = None,
+    title: str = "RMSE during training (dashed: train, solid: validation)",
+) -> Any:
     """Train RMSE (dashed) and validation RMSE (solid) against the iteration.
 
     Parameters
@@ -75,18 +87,34 @@ def plot_rmse_curves(ax: Any, iterations: Any, train_rmse: Any, validation_rmse:
     for name, values in curves.items():
         if values.shape != it.shape:
             raise ValueError(f"{name} has shape {values.shape} but iterations has shape {it.shape}")
-    (line,) = ax.plot(it, curves["train_rmse"], linestyle="--", color=color,
-                      label=f"{label} train" if label else "train")
+    (line,) = ax.plot(
+        it,
+        curves["train_rmse"],
+        linestyle="--",
+        color=color,
+        label=f"{label} train" if label else "train",
+    )
     if validation_rmse is not None:
-        ax.plot(it, curves["validation_rmse"], linestyle="-", color=line.get_color(),
-                label=f"{label} validation" if label else "validation")
+        ax.plot(
+            it,
+            curves["validation_rmse"],
+            linestyle="-",
+            color=line.get_color(),
+            label=f"{label} validation" if label else "validation",
+        )
     ax.set(title=title, xlabel="iteration (Adam steps)", ylabel="RMSE (stars)")
     ax.legend(fontsize="small")
     return ax
 
 
-def plot_rmse_bars(ax: Any, rmse: Mapping[str, float], *, highlight: Sequence[str] = (),
-                   target: float | None = None, title: str = "Test RMSE (lower is better)") -> Any:
+def plot_rmse_bars(
+    ax: Any,
+    rmse: Mapping[str, float],
+    *,
+    highlight: Sequence[str] = (),
+    target: float | None = None,
+    title: str = "Test RMSE (lower is better)",
+) -> Any:
     """Horizontal bars, one per model, with the value written at the end of each bar.
 
     Parameters

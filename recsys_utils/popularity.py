@@ -21,19 +21,22 @@ from .validation import as_matrix, check_indices, check_number
 __all__ = ["item_popularity", "smoothed_item_mean"]
 
 
-def _check(item_idx: Any, n_movies: int, y: Any = None, *,
-           allow_empty: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+def _check(
+    item_idx: Any, n_movies: int, y: Any = None, *, allow_empty: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
     n_movies = check_number(n_movies, "n_movies", integer=True, low=1)
     if np.size(item_idx) == 0 and not allow_empty:
-        raise ValueError("item_idx must be a non-empty 1-D array of movie indices, "
-                         "got an empty one")
+        raise ValueError(
+            "item_idx must be a non-empty 1-D array of movie indices, got an empty one"
+        )
     idx = check_indices(item_idx, "item_idx", n_movies, into="the movies (n_movies)")
     if y is None:
         return idx, None
     y = as_matrix("y", y, ndim=1, allow_empty=allow_empty)
     if y.shape != idx.shape:
-        raise ValueError(f"y has shape {y.shape} but item_idx has shape {idx.shape}; "
-                         "they must match")
+        raise ValueError(
+            f"y has shape {y.shape} but item_idx has shape {idx.shape}; they must match"
+        )
     return idx, y
 
 
@@ -68,8 +71,9 @@ def item_popularity(item_idx: Any, n_movies: int, y: Any = None) -> np.ndarray:
     return np.bincount(idx, weights=y, minlength=n_movies).astype(np.float64)
 
 
-def smoothed_item_mean(item_idx: Any, y: Any, n_movies: int, *, strength: float = 5.0,
-                       prior: float | None = None) -> np.ndarray:
+def smoothed_item_mean(
+    item_idx: Any, y: Any, n_movies: int, *, strength: float = 5.0, prior: float | None = None
+) -> np.ndarray:
     """Each movie's mean of ``y``, shrunk towards ``prior`` as if it had ``strength`` extra ratings.
 
     Parameters

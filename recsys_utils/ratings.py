@@ -282,8 +282,13 @@ def ratings_to_matrices(
     (1, 1)
     """
     return ratings_to_triples(
-        ratings, scale=scale, user_col=user_col, item_col=item_col,
-        rating_col=rating_col, movies=movies, users=users,
+        ratings,
+        scale=scale,
+        user_col=user_col,
+        item_col=item_col,
+        rating_col=rating_col,
+        movies=movies,
+        users=users,
     ).to_matrices()
 
 

@@ -123,8 +123,9 @@ def _centred(Q: np.ndarray, items: np.ndarray, dtype: Any) -> tuple[np.ndarray, 
     return (Qc * dtype.type(scale)).astype(dtype), (Ic * dtype.type(scale)).astype(dtype), scale
 
 
-def _exact_nearest(key: np.ndarray, err: np.ndarray, Q: np.ndarray, items: np.ndarray, k: int,
-                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _exact_nearest(
+    key: np.ndarray, err: np.ndarray, Q: np.ndarray, items: np.ndarray, k: int, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The k nearest per row, exactly: re-score in float64 every item the expansion cannot rule out.
 
     ``key`` is the expanded distance, off by at most ``err`` per row; an item whose key exceeds
@@ -143,7 +144,12 @@ def _exact_nearest(key: np.ndarray, err: np.ndarray, Q: np.ndarray, items: np.nd
 
 
 def top_k(
-    queries: Any, items: Any, k: int = 10, *, metric: str = "dot", exclude: Any = None,
+    queries: Any,
+    items: Any,
+    k: int = 10,
+    *,
+    metric: str = "dot",
+    exclude: Any = None,
     chunk_size: int | None = None,
 ) -> TopK:
     """The ``k`` best items for each query, vectorized and chunked over the queries.
@@ -225,12 +231,14 @@ def top_k(
         else:
             err = slack * (q_sq.astype(np.float64) + float(item_sq.max()))
             indices[start:stop], scores[start:stop] = _exact_nearest(
-                key, err, Q[start:stop], items, k, scale)
+                key, err, Q[start:stop], items, k, scale
+            )
     return _finish(indices, scores, single)
 
 
-def related_items(X: Any, i: int | Sequence[int], k: int = 10, *,
-                  metric: str = "sqeuclidean") -> TopK:
+def related_items(
+    X: Any, i: int | Sequence[int], k: int = 10, *, metric: str = "sqeuclidean"
+) -> TopK:
     """The ``k`` items nearest to item ``i``, excluding ``i`` itself ("Finding related items").
 
     Parameters

@@ -32,8 +32,17 @@ import numpy as np
 from .retrieval import top_k
 from .validation import as_matrix, check_number, check_seed
 
-__all__ = ["Catalogue", "make_catalogue", "top_k_per_user", "rerank_with_cap", "gini",
-           "SlateMetrics", "slate_metrics", "FeedbackHistory", "simulate_feedback_loop"]
+__all__ = [
+    "Catalogue",
+    "make_catalogue",
+    "top_k_per_user",
+    "rerank_with_cap",
+    "gini",
+    "SlateMetrics",
+    "slate_metrics",
+    "FeedbackHistory",
+    "simulate_feedback_loop",
+]
 
 
 @dataclass(frozen=True)
@@ -61,10 +70,18 @@ class Catalogue:
     flagged: np.ndarray
 
 
-def make_catalogue(n_users: int = 300, n_items: int = 1000, *, n_factors: int = 5,
-                   harmful_share: float = 0.05, bait_pull: float = 1.0, harm: float = 3.0,
-                   flag_recall: float = 0.8, flag_false_positive_rate: float = 0.01,
-                   seed: int = 0) -> Catalogue:
+def make_catalogue(
+    n_users: int = 300,
+    n_items: int = 1000,
+    *,
+    n_factors: int = 5,
+    harmful_share: float = 0.05,
+    bait_pull: float = 1.0,
+    harm: float = 3.0,
+    flag_recall: float = 0.8,
+    flag_false_positive_rate: float = 0.01,
+    seed: int = 0,
+) -> Catalogue:
     """Draw a seeded catalogue (see :class:`Catalogue`).
 
     Parameters
@@ -96,9 +113,13 @@ def make_catalogue(n_users: int = 300, n_items: int = 1000, *, n_factors: int = 
     """
     n_users, n_items, n_factors = (
         check_number(v, k, integer=True, low=1)
-        for k, v in (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors)))
-    for name, v in (("harmful_share", harmful_share), ("flag_recall", flag_recall),
-                    ("flag_false_positive_rate", flag_false_positive_rate)):
+        for k, v in (("n_users", n_users), ("n_items", n_items), ("n_factors", n_factors))
+    )
+    for name, v in (
+        ("harmful_share", harmful_share),
+        ("flag_recall", flag_recall),
+        ("flag_false_positive_rate", flag_false_positive_rate),
+    ):
         check_number(v, name, low=0, high=1)
     for name, v in (("bait_pull", bait_pull), ("harm", harm)):
         check_number(v, name, low=0)
@@ -179,8 +200,10 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
     """
     ranked = np.asarray(ranked)
     if ranked.ndim != 2 or not np.issubdtype(ranked.dtype, np.integer):
-        raise TypeError("ranked must be a 2-D integer array (n_users, n_candidates), "
-                        f"got {ranked.dtype} {ranked.shape}")
+        raise TypeError(
+            "ranked must be a 2-D integer array (n_users, n_candidates), "
+            f"got {ranked.dtype} {ranked.shape}"
+        )
     flagged = np.asarray(flagged, dtype=bool)
     k = check_number(k, "k", integer=True, low=1)
     cap = int(np.floor(check_number(max_share, "max_share", low=0, high=1) * k + 1e-9))
@@ -196,8 +219,9 @@ def rerank_with_cap(ranked: Any, flagged: Any, k: int, max_share: float) -> np.n
             if len(kept) == k:
                 break
         if len(kept) < k:
-            raise ValueError(f"user {u} has only {len(kept)} candidates within the cap; "
-                             "rank more candidates")
+            raise ValueError(
+                f"user {u} has only {len(kept)} candidates within the cap; rank more candidates"
+            )
         out[u] = kept
     return out
 
@@ -229,11 +253,11 @@ def gini(x: Any) -> float:
 class SlateMetrics(NamedTuple):
     """What a set of slates delivered, averaged over every shown slot."""
 
-    engagement: float     #: expected engagements per slot
-    welfare: float        #: mean true value per slot
+    engagement: float  #: expected engagements per slot
+    welfare: float  #: mean true value per slot
     harmful_share: float  #: share of slots holding a harmful item
-    coverage: float       #: share of the catalogue shown to anyone
-    gini: float           #: Gini coefficient of exposure over all items
+    coverage: float  #: share of the catalogue shown to anyone
+    gini: float  #: Gini coefficient of exposure over all items
 
 
 def slate_metrics(catalogue: Catalogue, shown: Any) -> SlateMetrics:
@@ -241,30 +265,42 @@ def slate_metrics(catalogue: Catalogue, shown: Any) -> SlateMetrics:
     shown = np.asarray(shown)
     n_users, n_items = catalogue.value.shape
     if shown.ndim != 2 or shown.shape[0] != n_users or not np.issubdtype(shown.dtype, np.integer):
-        raise ValueError(f"shown must be an integer array of shape ({n_users}, k), "
-                         f"got {shown.dtype} {shown.shape}")
+        raise ValueError(
+            f"shown must be an integer array of shape ({n_users}, k), "
+            f"got {shown.dtype} {shown.shape}"
+        )
     rows = np.arange(n_users)[:, None]
     exposure = np.bincount(shown.ravel(), minlength=n_items)
-    return SlateMetrics(float(catalogue.engagement[rows, shown].mean()),
-                        float(catalogue.value[rows, shown].mean()),
-                        float(catalogue.harmful[shown].mean()), float((exposure > 0).mean()),
-                        gini(exposure))
+    return SlateMetrics(
+        float(catalogue.engagement[rows, shown].mean()),
+        float(catalogue.value[rows, shown].mean()),
+        float(catalogue.harmful[shown].mean()),
+        float((exposure > 0).mean()),
+        gini(exposure),
+    )
 
 
 class FeedbackHistory(NamedTuple):
     """One entry per round of :func:`simulate_feedback_loop`."""
 
-    gini: np.ndarray        #: Gini of cumulative exposure after each round
-    coverage: np.ndarray    #: share of items shown at least once so far
+    gini: np.ndarray  #: Gini of cumulative exposure after each round
+    coverage: np.ndarray  #: share of items shown at least once so far
     engagement: np.ndarray  #: mean engagement probability of the slots shown that round
-    welfare: np.ndarray     #: mean true value of the slots shown that round
+    welfare: np.ndarray  #: mean true value of the slots shown that round
     harmful_share: np.ndarray  #: share of that round's slots holding a harmful item
 
 
-def simulate_feedback_loop(catalogue: Catalogue, n_rounds: int = 50, k: int = 10, *,
-                           exploration: float = 0.0, score: str = "popularity",
-                           prior_strength: float = 10.0, exclude: Any = None,
-                           seed: int = 0) -> FeedbackHistory:
+def simulate_feedback_loop(
+    catalogue: Catalogue,
+    n_rounds: int = 50,
+    k: int = 10,
+    *,
+    exploration: float = 0.0,
+    score: str = "popularity",
+    prior_strength: float = 10.0,
+    exclude: Any = None,
+    seed: int = 0,
+) -> FeedbackHistory:
     """A non-personalized ranker trained on its own clicks, round after round.
 
     Round 0 shows every user ``k`` random items. Each later round ranks items by what the

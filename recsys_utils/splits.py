@@ -25,8 +25,14 @@ from recsys_utils.validation import check_int
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["RatingSplit", "GlobalTimeSplit", "split_random", "split_by_time", "split_global_time",
-           "item_availability"]
+__all__ = [
+    "RatingSplit",
+    "GlobalTimeSplit",
+    "split_random",
+    "split_by_time",
+    "split_global_time",
+    "item_availability",
+]
 
 
 class RatingSplit(NamedTuple):
@@ -99,16 +105,18 @@ def _per_user(name: str, n: int | None, fraction: float | None, counts: np.ndarr
 
 
 def _times(table: pd.DataFrame, time_col: str) -> np.ndarray:
-    """``table[time_col]`` as numbers that sort in time order; text is refused, not sorted as text."""
+    """``table[time_col]`` as numbers that sort in time order; text is refused, not sorted."""
     values = table[time_col].to_numpy()
     if np.issubdtype(values.dtype, np.datetime64):
         return values.astype("datetime64[ns]").astype(np.int64)
     if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
         example = values[0]
         raise TypeError(
-            f"{time_col} must hold numbers (e.g. Unix seconds) or datetimes, got dtype {values.dtype} "
-            f"(first value {example!r}). Text would sort as text ('10' before '9'); convert it first "
-            f"with pd.to_numeric(df[{time_col!r}]) or pd.to_datetime(df[{time_col!r}])")
+            f"{time_col} must hold numbers (e.g. Unix seconds) or datetimes, "
+            f"got dtype {values.dtype} (first value {example!r}). "
+            "Text would sort as text ('10' before '9'); convert it first "
+            f"with pd.to_numeric(df[{time_col!r}]) or pd.to_datetime(df[{time_col!r}])"
+        )
     if not np.isfinite(values.astype(np.float64)).all():
         raise ValueError(f"{time_col} holds NaN or infinite times; drop or fill those rows first")
     return values
@@ -222,16 +230,26 @@ def split_global_time(
         raise ValueError("test_fraction must be > 0 for a split that holds something out")
     n_test = max(1, round(f * len(ratings)))
     if n_test >= len(ratings):
-        raise ValueError(f"test_fraction={test_fraction} holds out all {len(ratings)} ratings; make it smaller")
+        raise ValueError(
+            f"test_fraction={test_fraction} holds out all {len(ratings)} ratings; make it smaller"
+        )
     cutoff_value = np.sort(times)[len(ratings) - n_test]
     is_test = times >= cutoff_value
     if is_test.all():
-        raise ValueError(f"every rating is at the cut-off time {cutoff_value!r}; nothing is left to train on")
+        raise ValueError(
+            f"every rating is at the cut-off time {cutoff_value!r}; nothing is left to train on"
+        )
     users = ratings[user_col].to_numpy()
     evaluable = np.intersect1d(users[~is_test], users[is_test]).size
     cutoff = ratings[time_col].to_numpy()[np.flatnonzero(times == cutoff_value)[0]]
-    cutoff = cutoff.item() if isinstance(cutoff, np.generic) and not isinstance(cutoff, np.datetime64) else cutoff
-    return GlobalTimeSplit(ratings[~is_test], ratings.iloc[:0], ratings[is_test], cutoff, int(evaluable))
+    cutoff = (
+        cutoff.item()
+        if isinstance(cutoff, np.generic) and not isinstance(cutoff, np.datetime64)
+        else cutoff
+    )
+    return GlobalTimeSplit(
+        ratings[~is_test], ratings.iloc[:0], ratings[is_test], cutoff, int(evaluable)
+    )
 
 
 def item_availability(
@@ -244,7 +262,7 @@ def item_availability(
     item_col: str = "movieId",
     time_col: str = "timestamp",
 ) -> np.ndarray:
-    """Which items each user could have been shown: those someone rated before the user's first held-out rating.
+    """Which items each user could have been shown: those rated before their first held-out rating.
 
     A per-user time split trains on each user's past, but user A's held-out "future" may lie
     years before user B's training ratings; a movie first rated after A's held-out period
@@ -294,17 +312,25 @@ def item_availability(
             raise ValueError(f"{name} must be a 1-D array of ids, got shape {ids.shape}")
         if pd.Index(ids).has_duplicates:
             raise ValueError(f"{name} lists an id more than once; pass each id once")
-    first = pd.Series(_times(ratings, time_col), index=ratings[item_col].to_numpy()).groupby(level=0).min()
+    first = (
+        pd.Series(_times(ratings, time_col), index=ratings[item_col].to_numpy())
+        .groupby(level=0)
+        .min()
+    )
     rated = np.isin(items, first.index.to_numpy())
     t_item = first.reindex(items[rated]).to_numpy()
     cut = pd.Series(_times(test, time_col), index=test[user_col].to_numpy()).groupby(level=0).min()
     unknown = np.setdiff1d(cut.index.to_numpy(), users)
     if unknown.size:
-        raise ValueError(f"test has {unknown.size} user(s) not in users, e.g. {unknown[0]!r}; "
-                         "pass every held-out user's id in users")
+        raise ValueError(
+            f"test has {unknown.size} user(s) not in users, e.g. {unknown[0]!r}; "
+            "pass every held-out user's id in users"
+        )
     has_cut = np.isin(users, cut.index.to_numpy())
     t_user = cut.reindex(users[has_cut]).to_numpy()
     available = np.zeros((len(users), len(items)), dtype=bool)
-    available[np.ix_(has_cut, rated)] = t_item[None, :] < t_user[:, None]  # exact: no float rounding
+    available[np.ix_(has_cut, rated)] = (
+        t_item[None, :] < t_user[:, None]
+    )  # exact: no float rounding
     available[np.ix_(~has_cut, rated)] = True
     return available

@@ -1,4 +1,6 @@
-"""The content-based two-tower network (lecture: "Neural network architecture", "Tensorflow implementation").
+"""The content-based two-tower network.
+
+Lecture: "Neural network architecture", "Tensorflow implementation".
 
 A *user network* maps the user's features :math:`x_u^{(j)}` to a vector :math:`v_u^{(j)}`, a
 *movie network* maps the movie's features :math:`x_m^{(i)}` to :math:`v_m^{(i)}` of the same
@@ -13,7 +15,8 @@ notebook 08):
 * ``Input(shape=(num_user_features))`` is not a tuple -> ``shape=(num_user_features,)``;
 * ``tf.linalg.l2_normalize`` on a Keras tensor fails in Keras 3 ->
   ``keras.layers.UnitNormalization(axis=1)``, a layer;
-* ``Model([input_user, input_item],`` is cut off -> ``keras.Model([input_user, input_item], output)``;
+* ``Model([input_user, input_item],`` is cut off ->
+  ``keras.Model([input_user, input_item], output)``;
 * ``MeanSquaredError`` lacks ``()`` -> ``keras.losses.MeanSquaredError()``.
 
 TensorFlow/Keras are imported when a model is built, not with the package.
@@ -21,7 +24,8 @@ TensorFlow/Keras are imported when a model is built, not with the package.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -63,7 +67,7 @@ def build_two_tower(
     l2: float = 0.0,
     seed: int = 0,
 ) -> TwoTower:
-    """Build the lecture's two towers: Dense(256, relu) -> Dense(128, relu) -> Dense(32), normalized.
+    """Build the lecture's two towers: Dense(256, relu) -> Dense(128, relu) -> Dense(32), unit norm.
 
     Parameters
     ----------
@@ -100,9 +104,16 @@ def build_two_tower(
     n_item_features = _check_positive_int("n_item_features", n_item_features)
     embedding_dim = _check_positive_int("embedding_dim", embedding_dim)
     if isinstance(layers, (int, np.integer)):
-        raise TypeError(f"layers must be a sequence of layer sizes, e.g. (256, 128), got {layers!r}")
+        raise TypeError(
+            f"layers must be a sequence of layer sizes, e.g. (256, 128), got {layers!r}"
+        )
     layers = tuple(_check_positive_int("layers[*]", n) for n in layers)
-    if isinstance(l2, bool) or not isinstance(l2, (int, float, np.number)) or not np.isfinite(l2) or l2 < 0:
+    if (
+        isinstance(l2, bool)
+        or not isinstance(l2, (int, float, np.number))
+        or not np.isfinite(l2)
+        or l2 < 0
+    ):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, got {seed!r}")
@@ -113,14 +124,20 @@ def build_two_tower(
 
     def dense(units: int, activation: str | None, name: str):
         return keras.layers.Dense(
-            units, activation=activation, name=name,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=int(seed) * 1000 + next(counter)),
+            units,
+            activation=activation,
+            name=name,
+            kernel_initializer=keras.initializers.GlorotUniform(
+                seed=int(seed) * 1000 + next(counter)
+            ),
             kernel_regularizer=keras.regularizers.L2(float(l2)) if l2 > 0 else None,
         )
 
     def network(prefix: str):
         hidden = [dense(n, "relu", f"{prefix}_dense_{k}") for k, n in enumerate(layers)]
-        return keras.Sequential(hidden + [dense(embedding_dim, None, f"{prefix}_v")], name=f"{prefix}_NN")
+        return keras.Sequential(
+            hidden + [dense(embedding_dim, None, f"{prefix}_v")], name=f"{prefix}_NN"
+        )
 
     user_NN, item_NN = network("user"), network("item")
     input_user = keras.Input(shape=(n_user_features,), name="x_u")  # a tuple: (n,) not (n)
@@ -139,22 +156,30 @@ def _float32(name: str, value: Any, ndim: int = 2) -> np.ndarray:
     arr = as_matrix(name, value, ndim=ndim)
     biggest = np.abs(arr).max()
     if biggest > np.finfo(np.float32).max:
-        raise ValueError(f"{name} holds {biggest:g}, beyond float32's largest number "
-                         f"{np.finfo(np.float32).max:g}: it would become inf and the model NaN; "
-                         "standardize the features (fit_standardizer) first")
+        raise ValueError(
+            f"{name} holds {biggest:g}, beyond float32's largest number "
+            f"{np.finfo(np.float32).max:g}: it would become inf and the model NaN; "
+            "standardize the features (fit_standardizer) first"
+        )
     return arr.astype(np.float32)
 
 
-def _check_inputs(user_X: Any, item_X: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _check_inputs(
+    user_X: Any, item_X: Any, y: Any, what: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Xu = _float32(f"{what} user_X", user_X)
     Xm = _float32(f"{what} item_X", item_X)
     y = _float32(f"{what} y", y, ndim=1)
     if not (len(Xu) == len(Xm) == len(y)):
-        raise ValueError(f"{what} user_X, item_X and y need one row per rating, got "
-                         f"{Xu.shape}, {Xm.shape} and {y.shape}")
+        raise ValueError(
+            f"{what} user_X, item_X and y need one row per rating, got "
+            f"{Xu.shape}, {Xm.shape} and {y.shape}"
+        )
     if np.abs(y).max() > 1:
-        raise ValueError(f"{what} y must lie in [-1, 1] (the range of v_u . v_m), but it reaches "
-                         f"{np.abs(y).max():g}; map the ratings with to_unit_range first")
+        raise ValueError(
+            f"{what} y must lie in [-1, 1] (the range of v_u . v_m), but it reaches "
+            f"{np.abs(y).max():g}; map the ratings with to_unit_range first"
+        )
     return Xu, Xm, y
 
 
@@ -200,7 +225,9 @@ def train_two_tower(
     :math:`1/N`.
     """
     if not isinstance(two_tower, TwoTower):
-        raise TypeError(f"two_tower must be a TwoTower from build_two_tower, got {type(two_tower).__name__}")
+        raise TypeError(
+            f"two_tower must be a TwoTower from build_two_tower, got {type(two_tower).__name__}"
+        )
     Xu, Xm, y = _check_inputs(user_X, item_X, y, "training")
     val = None
     if validation is not None:
@@ -208,17 +235,28 @@ def train_two_tower(
         val = ((val[0], val[1]), val[2])
     epochs = _check_positive_int("epochs", epochs)
     batch_size = _check_positive_int("batch_size", batch_size)
-    if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
+    if not (
+        isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0
+    ):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
     tf_ = tf()
     import keras
 
     tf_.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(int(seed))
-    two_tower.model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
-                            loss=keras.losses.MeanSquaredError())
-    history = two_tower.model.fit([Xu, Xm], y, validation_data=val, epochs=epochs,
-                                  batch_size=batch_size, shuffle=True, verbose=0)
+    two_tower.model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss=keras.losses.MeanSquaredError(),
+    )
+    history = two_tower.model.fit(
+        [Xu, Xm],
+        y,
+        validation_data=val,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+    )
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
@@ -257,12 +295,16 @@ def to_unit_range(y: Any, scale: tuple[float, float] = (0.5, 5.0)) -> np.ndarray
     low, high = _scale(scale)
     y = as_matrix("y", y, ndim=1)
     if y.min() < low or y.max() > high:
-        raise ValueError(f"y holds values from {y.min():g} to {y.max():g}, outside the scale [{low:g}, {high:g}]")
+        raise ValueError(
+            f"y holds values from {y.min():g} to {y.max():g}, outside the scale [{low:g}, {high:g}]"
+        )
     return 2.0 * (y - low) / (high - low) - 1.0
 
 
 def from_unit_range(t: Any, scale: tuple[float, float] = (0.5, 5.0)) -> np.ndarray:
-    """Inverse of :func:`to_unit_range`: :math:`y = \\text{low} + (t + 1)(\\text{high} - \\text{low}) / 2`.
+    """Inverse of :func:`to_unit_range`.
+
+    :math:`y = \\text{low} + (t + 1)(\\text{high} - \\text{low}) / 2`.
 
     Accepts any shape (e.g. the model's ``(n, 1)`` output) and returns the same shape.
 

@@ -37,13 +37,16 @@ def _shown(value: Any) -> str:
     return repr(value.item()) if isinstance(value, np.generic) else repr(value)
 
 
-def _expected(integer: bool, low: float | None, high: float | None, low_open: bool,
-              high_open: bool) -> str:
+def _expected(
+    integer: bool, low: float | None, high: float | None, low_open: bool, high_open: bool
+) -> str:
     kind, a = ("integer", "an") if integer else ("number", "a")
     fmt = (lambda v: str(int(v))) if integer else (lambda v: f"{v:g}")
     if low is not None and high is not None:
-        return (f"{a} {kind} in {'(' if low_open else '['}{fmt(low)}, {fmt(high)}"
-                f"{')' if high_open else ']'}")
+        return (
+            f"{a} {kind} in {'(' if low_open else '['}{fmt(low)}, {fmt(high)}"
+            f"{')' if high_open else ']'}"
+        )
     if integer and low == 1 and not low_open:
         return "a positive integer"
     if low is not None:
@@ -53,9 +56,16 @@ def _expected(integer: bool, low: float | None, high: float | None, low_open: bo
     return "an integer" if integer else "a finite number"
 
 
-def check_number(value: Any, name: str, *, integer: bool = False, low: float | None = None,
-                 high: float | None = None, low_open: bool = False,
-                 high_open: bool = False) -> Any:
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    integer: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Any:
     """Return the scalar ``value`` as a Python ``int`` or ``float``, or raise (the one rule).
 
     Parameters
@@ -104,8 +114,10 @@ def check_indices(value: Any, name: str, n: int, *, into: str, unique: bool = Fa
     if idx.size == 0 and idx.ndim == 1:
         return idx.astype(np.int64)
     if idx.dtype == bool:
-        raise TypeError(f"{name} must hold integer indices into {into}, got a boolean mask; "
-                        f"pass np.flatnonzero({name}) for the indices it selects")
+        raise TypeError(
+            f"{name} must hold integer indices into {into}, got a boolean mask; "
+            f"pass np.flatnonzero({name}) for the indices it selects"
+        )
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"{name} must hold integer indices into {into}, got dtype {idx.dtype}")
     if idx.ndim != 1:
@@ -113,14 +125,18 @@ def check_indices(value: Any, name: str, n: int, *, into: str, unique: bool = Fa
     bad = (idx < 0) | (idx >= n)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} must lie in [0, {n}) ({into}), got {int(idx[first])} "
-                         f"at position {first}; negative indices do not wrap around here")
+        raise ValueError(
+            f"{name} must lie in [0, {n}) ({into}), got {int(idx[first])} "
+            f"at position {first}; negative indices do not wrap around here"
+        )
     idx = idx.astype(np.int64, copy=False)
     if unique:
         uniq, counts = np.unique(idx, return_counts=True)
         if (counts > 1).any():
-            raise ValueError(f"{name} must list each of {into} at most once, "
-                             f"got {int(uniq[counts > 1][0])} {int(counts.max())} times")
+            raise ValueError(
+                f"{name} must list each of {into} at most once, "
+                f"got {int(uniq[counts > 1][0])} {int(counts.max())} times"
+            )
     return idx
 
 
@@ -142,8 +158,9 @@ def check_unique_pairs(item_idx: np.ndarray, user_idx: np.ndarray, n_users: int)
         )
 
 
-def check_triples(item_idx: Any, user_idx: Any, y: Any, n_movies: int,
-                  n_users: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def check_triples(
+    item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate observed ratings as triples: indices in range, one rating per (movie, user).
 
     Returns ``item_idx`` and ``user_idx`` as int32 and ``y`` as float64, shape ``(n_ratings,)``.
@@ -151,8 +168,10 @@ def check_triples(item_idx: Any, user_idx: Any, y: Any, n_movies: int,
     y = as_matrix("y", y, ndim=1, allow_empty=True)  # no ratings: a cost is its regulariser
     for name, idx in (("item_idx", item_idx), ("user_idx", user_idx)):
         if np.ndim(idx) == 1 and np.shape(idx) != y.shape:
-            raise ValueError(f"{name} has shape {np.shape(idx)} but y has shape {y.shape}; "
-                             "give one entry per rating")
+            raise ValueError(
+                f"{name} has shape {np.shape(idx)} but y has shape {y.shape}; "
+                "give one entry per rating"
+            )
     item_idx = check_indices(item_idx, "item_idx", n_movies, into="the rows of X")
     user_idx = check_indices(user_idx, "user_idx", n_users, into="the rows of W")
     check_unique_pairs(item_idx, user_idx, n_users)
@@ -195,8 +214,9 @@ def check_seed(seed: Any, name: str = "seed") -> int:
     return check_number(seed, name, integer=True, low=0, high=2**32 - 1)
 
 
-def check_rated_rows(name: str, idx: Any, ratings: Any, n_rows: int, rows_of: str,
-                     what: str) -> tuple[np.ndarray, np.ndarray]:
+def check_rated_rows(
+    name: str, idx: Any, ratings: Any, n_rows: int, rows_of: str, what: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Validate one newcomer's ratings: rows ``idx`` of the matrix ``rows_of``, each rated once.
 
     ``name`` is the argument (``"item_idx"``), ``rows_of`` the matrix whose rows it indexes
@@ -206,10 +226,14 @@ def check_rated_rows(name: str, idx: Any, ratings: Any, n_rows: int, rows_of: st
     idx = check_indices(idx, name, n_rows, into=f"the rows of {rows_of}")
     y = as_matrix("ratings", ratings, ndim=1, allow_empty=True)
     if y.shape != idx.shape:
-        raise ValueError(f"ratings has shape {y.shape} but {name} has shape {idx.shape}; "
-                         f"give one rating per {what}")
+        raise ValueError(
+            f"ratings has shape {y.shape} but {name} has shape {idx.shape}; "
+            f"give one rating per {what}"
+        )
     uniq, counts = np.unique(idx, return_counts=True)
     if (counts > 1).any():
-        raise ValueError(f"{name} lists {what} row {int(uniq[counts > 1][0])} more than once; "
-                         f"keep one rating per {what}")
+        raise ValueError(
+            f"{name} lists {what} row {int(uniq[counts > 1][0])} more than once; "
+            f"keep one rating per {what}"
+        )
     return idx, y

@@ -26,11 +26,14 @@ def test_movie_mean_plain_and_cold_fallback():
     np.testing.assert_allclose(model.predict([2, 0, 1], [1, 1, 0]), [3.0, 4.0, 1.0])
 
 
-@pytest.mark.parametrize("k, expected", [
-    # movie 0: (8 + k*3) / (2 + k); movie 1: (1 + k*3) / (1 + k); movie 2 stays at 3
-    (1.0, [11 / 3, 2.0, 3.0]),
-    (2.0, [14 / 4, 7 / 3, 3.0]),
-])
+@pytest.mark.parametrize(
+    "k, expected",
+    [
+        # movie 0: (8 + k*3) / (2 + k); movie 1: (1 + k*3) / (1 + k); movie 2 stays at 3
+        (1.0, [11 / 3, 2.0, 3.0]),
+        (2.0, [14 / 4, 7 / 3, 3.0]),
+    ],
+)
 def test_movie_mean_shrinkage(k, expected):
     np.testing.assert_allclose(movie_mean_baseline(*TINY, shrinkage=k).mu[:, 0], expected)
 
@@ -39,8 +42,10 @@ def test_movie_mean_is_the_smoothed_item_mean_towards_the_global_mean():
     from recsys_utils.popularity import smoothed_item_mean
 
     for k in (0, 1.0, 2.5):
-        np.testing.assert_array_equal(movie_mean_baseline(*TINY, shrinkage=k).mu[:, 0],
-                                      smoothed_item_mean(ITEMS, Y, 3, strength=k, prior=3.0))
+        np.testing.assert_array_equal(
+            movie_mean_baseline(*TINY, shrinkage=k).mu[:, 0],
+            smoothed_item_mean(ITEMS, Y, 3, strength=k, prior=3.0),
+        )
 
 
 def test_movie_mean_huge_shrinkage_is_the_global_mean():

@@ -1,4 +1,7 @@
-"""Tests for recsys_utils.candidates: the lecture's retrieval recipe on a hand-sized catalogue, loop == vectorized, ranking."""
+"""Tests for recsys_utils.candidates: the lecture's retrieval recipe on a hand-sized catalogue.
+
+Loop == vectorized, and ranking.
+"""
 
 import doctest
 
@@ -36,11 +39,14 @@ def test_combine_loop_equals_vectorized_on_random_lists():
     for _ in range(50):
         lists = [rng.integers(0, 30, size=rng.integers(0, 15)) for _ in range(rng.integers(1, 5))]
         exclude = rng.integers(0, 30, size=rng.integers(0, 10))
-        np.testing.assert_array_equal(combine_candidates(lists, exclude), combine_candidates_loop(lists, exclude))
+        np.testing.assert_array_equal(
+            combine_candidates(lists, exclude), combine_candidates_loop(lists, exclude)
+        )
 
 
 def test_recent_items_newest_first_ties_by_row_order():
-    # user 0 rated items 10 (t=5), 11 (t=9), 12 (t=9, later row), 13 (t=1); user 2 rated 20; user 1 nothing
+    # user 0 rated items 10 (t=5), 11 (t=9), 12 (t=9, later row), 13 (t=1);
+    # user 2 rated 20; user 1 nothing
     got = recent_items([0, 0, 0, 0, 2], [10, 11, 12, 13, 20], [5, 9, 9, 1, 3], n_users=3, n=3)
     np.testing.assert_array_equal(got[0], [12, 11, 10])
     assert got[1].size == 0
@@ -52,8 +58,9 @@ def test_top_genres_and_genre_charts_by_hand():
     G = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]])
     # user 0 watched 0, 1, 2 -> views A 2, B 2, C 0 -> A, B (tie -> smaller index first)
     # user 1 watched 3, 2    -> views A 0, B 1, C 1 -> B, C
-    np.testing.assert_array_equal(top_genres([0, 0, 0, 1, 1], [0, 1, 2, 3, 2], G, n_users=2, n=2),
-                                  [[0, 1], [1, 2]])
+    np.testing.assert_array_equal(
+        top_genres([0, 0, 0, 1, 1], [0, 1, 2, 3, 2], G, n_users=2, n=2), [[0, 1], [1, 2]]
+    )
     charts = top_items_by_genre(G, [3.0, 1.0, 2.0, 5.0], n=5)
     np.testing.assert_array_equal(charts[0], [0, 1])  # A: item 0 (3) before item 1 (1)
     np.testing.assert_array_equal(charts[1], [2, 1])  # B: item 2 (2) before item 1 (1)
@@ -77,16 +84,20 @@ def _tiny_retriever():
 def test_retriever_follows_the_recipe():
     r = _tiny_retriever()
     src = r.sources(0, n_recent=2, n_similar=2, n_genres=1, n_genre=2, n_top=3)
-    # similar: neighbours of 1 -> [0, 3], of 0 -> [1, 2]; genre 1's top 2 -> [6, 3]; chart top 3 -> [5, 1, 4]
+    # similar: neighbours of 1 -> [0, 3], of 0 -> [1, 2]; genre 1's top 2 -> [6, 3];
+    # chart top 3 -> [5, 1, 4]
     np.testing.assert_array_equal(src["similar"], [0, 3, 1, 2])
     np.testing.assert_array_equal(src["genre"], [6, 3])
     np.testing.assert_array_equal(src["top"], [5, 1, 4])
     # combined: 0 3 1 2 6 3 5 1 4 -> drop repeats -> 0 3 1 2 6 5 4 -> drop seen 0, 1 -> 3 2 6 5 4
-    np.testing.assert_array_equal(r.candidates(0, n_recent=2, n_similar=2, n_genres=1, n_genre=2, n_top=3),
-                                  [3, 2, 6, 5, 4])
+    np.testing.assert_array_equal(
+        r.candidates(0, n_recent=2, n_similar=2, n_genres=1, n_genre=2, n_top=3), [3, 2, 6, 5, 4]
+    )
     # more of every list never loses a candidate: the sets are nested
     small = set(r.candidates(0, n_recent=1, n_similar=1, n_genres=1, n_genre=1, n_top=1).tolist())
-    assert small <= set(r.candidates(0, n_recent=2, n_similar=2, n_genres=2, n_genre=3, n_top=4).tolist())
+    assert small <= set(
+        r.candidates(0, n_recent=2, n_similar=2, n_genres=2, n_genre=3, n_top=4).tolist()
+    )
 
 
 def test_retriever_refuses_sizes_beyond_its_tables():
@@ -98,8 +109,14 @@ def test_retriever_refuses_sizes_beyond_its_tables():
     with pytest.raises(ValueError, match="user must be in"):
         r.candidates(1, n_similar=2)
     with pytest.raises(ValueError, match="seen has 2"):
-        Retriever(np.zeros((3, 1), dtype=int), [np.array([0])], np.zeros((1, 1), dtype=int), [], np.array([0]),
-                  [np.array([0]), np.array([1])])
+        Retriever(
+            np.zeros((3, 1), dtype=int),
+            [np.array([0])],
+            np.zeros((1, 1), dtype=int),
+            [],
+            np.array([0]),
+            [np.array([0]), np.array([1])],
+        )
 
 
 def test_rank_candidates_by_hand_and_against_brute_force():
@@ -107,7 +124,9 @@ def test_rank_candidates_by_hand_and_against_brute_force():
     q = np.array([1.0, 0.0])
     # scores 1, 0, 0.6, 0.8, -1 over candidates [4, 2, 1, 3] -> 3 (0.8), 2 (0.6), 1 (0), 4 (-1)
     np.testing.assert_array_equal(rank_candidates(q, V, [4, 2, 1, 3], k=3), [3, 2, 1])
-    np.testing.assert_array_equal(rank_candidates(q, V, [4, 2], k=10), [2, 4])  # fewer than k: all, ranked
+    np.testing.assert_array_equal(
+        rank_candidates(q, V, [4, 2], k=10), [2, 4]
+    )  # fewer than k: all, ranked
     rng = np.random.default_rng(1)
     V = rng.normal(size=(200, 8))
     for _ in range(10):
@@ -119,8 +138,14 @@ def test_rank_candidates_by_hand_and_against_brute_force():
 
 def test_retriever_refuses_negative_list_sizes():
     # n_similar=-1 used to slice off the last neighbour instead of refusing
-    r = Retriever(np.array([[1, 2], [0, 2], [0, 1]]), [np.array([0])], np.zeros((1, 1), dtype=np.int64),
-                  [np.array([2])], np.array([1]), [np.array([0])])
+    r = Retriever(
+        np.array([[1, 2], [0, 2], [0, 1]]),
+        [np.array([0])],
+        np.zeros((1, 1), dtype=np.int64),
+        [np.array([2])],
+        np.array([1]),
+        [np.array([0])],
+    )
     # last watched 0 -> neighbours 1, 2; genre 0's chart [2]; top [1]; user 0 watched 0
     np.testing.assert_array_equal(r.candidates(0, n_similar=2, n_genres=1), [1, 2])
     for name in ("n_recent", "n_similar", "n_genres", "n_genre", "n_top"):
@@ -133,28 +158,51 @@ def test_ranking_ties_go_to_the_smaller_item_index():
     np.testing.assert_array_equal(rank_candidates([1.0, 1.0], V, [5, 3, 1, 4], k=2), [1, 3])
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: combine_candidates(np.array([1, 2])), TypeError, "sequence of index arrays"),
-    (lambda: combine_candidates([[1.5, 2.0]]), TypeError, r"lists\[0\]"),
-    (lambda: combine_candidates_loop([[1]], exclude=[0.5]), TypeError, "exclude"),
-    (lambda: recent_items([0, 1], [3], [1, 2], n_users=2), ValueError, "one entry per rating"),
-    (lambda: recent_items([0, 5], [3, 4], [1, 2], n_users=2), ValueError, "n_users is 2"),
-    (lambda: recent_items([0], [3], [1, 2], n_users=1), ValueError, "timestamps"),
-    (lambda: recent_items([0], [3], [1], n_users=1, n=0), ValueError, "n must be"),
-    (lambda: top_genres([0], [5], np.eye(3), n_users=1), ValueError, "only 3 rows"),
-    (lambda: top_genres([0], [1], np.eye(3), n_users=1, n=4), ValueError, "only 3 genres"),
-    (lambda: top_items_by_genre(np.eye(3), [1.0, 2.0]), ValueError, "scores has 2"),
-    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 3]), ValueError, "3 rows"),
-    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0], k=0), ValueError, "k must be"),
-    # issue #10: a duplicated candidate took two of the k slots; negative indices wrapped around
-    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 2, 0]), ValueError, "candidates list item 0 more than once"),
-    (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, -1]), ValueError, "negative index -1"),
-    (lambda: combine_candidates([[1, -2]]), ValueError, r"lists\[0\] holds the negative index -2"),
-    (lambda: combine_candidates_loop([[1]], exclude=[-1]), ValueError, "exclude holds the negative"),
-    (lambda: top_genres([0], [-1], np.eye(3), n_users=1), ValueError, "item_idx holds the negative"),
-    (lambda: top_genres([-1], [1], np.eye(3), n_users=1), ValueError, "user_idx holds the negative"),
-    (lambda: rank_candidates([1.0], np.ones(3), [0]), ValueError, "item_vectors"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: combine_candidates(np.array([1, 2])), TypeError, "sequence of index arrays"),
+        (lambda: combine_candidates([[1.5, 2.0]]), TypeError, r"lists\[0\]"),
+        (lambda: combine_candidates_loop([[1]], exclude=[0.5]), TypeError, "exclude"),
+        (lambda: recent_items([0, 1], [3], [1, 2], n_users=2), ValueError, "one entry per rating"),
+        (lambda: recent_items([0, 5], [3, 4], [1, 2], n_users=2), ValueError, "n_users is 2"),
+        (lambda: recent_items([0], [3], [1, 2], n_users=1), ValueError, "timestamps"),
+        (lambda: recent_items([0], [3], [1], n_users=1, n=0), ValueError, "n must be"),
+        (lambda: top_genres([0], [5], np.eye(3), n_users=1), ValueError, "only 3 rows"),
+        (lambda: top_genres([0], [1], np.eye(3), n_users=1, n=4), ValueError, "only 3 genres"),
+        (lambda: top_items_by_genre(np.eye(3), [1.0, 2.0]), ValueError, "scores has 2"),
+        (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 3]), ValueError, "3 rows"),
+        (lambda: rank_candidates([1.0], np.ones((3, 1)), [0], k=0), ValueError, "k must be"),
+        # issue #10: a duplicated candidate took two of the k slots; negative indices wrapped around
+        (
+            lambda: rank_candidates([1.0], np.ones((3, 1)), [0, 2, 0]),
+            ValueError,
+            "candidates list item 0 more than once",
+        ),
+        (lambda: rank_candidates([1.0], np.ones((3, 1)), [0, -1]), ValueError, "negative index -1"),
+        (
+            lambda: combine_candidates([[1, -2]]),
+            ValueError,
+            r"lists\[0\] holds the negative index -2",
+        ),
+        (
+            lambda: combine_candidates_loop([[1]], exclude=[-1]),
+            ValueError,
+            "exclude holds the negative",
+        ),
+        (
+            lambda: top_genres([0], [-1], np.eye(3), n_users=1),
+            ValueError,
+            "item_idx holds the negative",
+        ),
+        (
+            lambda: top_genres([-1], [1], np.eye(3), n_users=1),
+            ValueError,
+            "user_idx holds the negative",
+        ),
+        (lambda: rank_candidates([1.0], np.ones(3), [0]), ValueError, "item_vectors"),
+    ],
+)
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()

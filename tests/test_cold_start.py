@@ -18,6 +18,7 @@ from recsys_utils.popularity import smoothed_item_mean
 
 # ---------------------------------------------------------------- fit_side_map
 
+
 def test_side_map_recovers_an_exact_linear_rule():
     # Targets t = 1 + 2 g0 - g1 and 3 g1 (two targets), no noise: lambda 0 recovers them.
     F = np.array([[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]], dtype=float)

@@ -89,8 +89,7 @@ def test_download_then_reuse_without_network(server, archive, syn, cache_dir):
 
 def test_progress_bar_is_shown(server, archive, syn, tmp_path, capsys):
     server.routes["/a.zip"] = (archive, "fast")
-    download_movielens(tmp_path / "c", url=server.url("/a.zip"),
-                       checksums=syn.checksums)
+    download_movielens(tmp_path / "c", url=server.url("/a.zip"), checksums=syn.checksums)
     err = capsys.readouterr().err
     assert "Downloading ml-latest-small.zip" in err and "100%" in err
 
@@ -98,8 +97,9 @@ def test_progress_bar_is_shown(server, archive, syn, tmp_path, capsys):
 def test_download_false_never_touches_the_network(server, archive, syn, cache_dir):
     server.routes["/ml-latest-small.zip"] = (archive, "fast")
     with pytest.raises(DataNotFoundError, match="download=False"):
-        load_movielens(download=False, url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(
+            download=False, url=server.url("/ml-latest-small.zip"), checksums=syn.checksums
+        )
     assert server.requests == []
     assert_nothing_unverified(cache_dir)
 
@@ -112,8 +112,7 @@ def test_checksum_mismatch(server, syn, cache_dir):
     files["ratings.csv"] = files["ratings.csv"].replace(b"4.0", b"3.0", 1)  # a "new release"
     server.routes["/ml-latest-small.zip"] = (_zip(files), "fast")
     with pytest.raises(ChecksumError) as info:
-        load_movielens(url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(url=server.url("/ml-latest-small.zip"), checksums=syn.checksums)
     message = str(info.value)
     assert "ratings.csv" in message and server.url("/ml-latest-small.zip") in message
     assert syn.checksums["ratings.csv"] in message
@@ -125,8 +124,7 @@ def test_checksum_mismatch(server, syn, cache_dir):
 def test_response_cut_off_halfway(server, archive, syn, cache_dir):
     server.routes["/ml-latest-small.zip"] = (archive, "cut")
     with pytest.raises((DownloadError, ArchiveError), match="cut off|truncated") as info:
-        load_movielens(url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(url=server.url("/ml-latest-small.zip"), checksums=syn.checksums)
     assert "run again" in str(info.value) and "RECSYS_DATA" in str(info.value)
     assert_nothing_unverified(cache_dir)
 
@@ -135,8 +133,7 @@ def test_truncated_archive_served_whole(server, archive, syn, cache_dir):
     # The server sends a complete response, but what it has is half an archive.
     server.routes["/ml-latest-small.zip"] = (archive[: len(archive) // 2], "fast")
     with pytest.raises(ArchiveError, match="truncated or corrupt"):
-        load_movielens(url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(url=server.url("/ml-latest-small.zip"), checksums=syn.checksums)
     assert_nothing_unverified(cache_dir)
 
 
@@ -145,8 +142,7 @@ def test_member_outside_the_target_is_refused(server, syn, cache_dir, evil):
     files = dict(syn.files)
     server.routes["/ml-latest-small.zip"] = (_zip({**files, evil: b"pwned\n"}), "fast")
     with pytest.raises(ArchiveError, match=r"Refusing the archive .* member .*evil\.csv.* outside"):
-        load_movielens(url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(url=server.url("/ml-latest-small.zip"), checksums=syn.checksums)
     assert_nothing_unverified(cache_dir)
     root = cache_dir.parent
     assert not list(root.rglob("evil.csv")) and not Path("/tmp/evil.csv").exists()
@@ -156,8 +152,7 @@ def test_incomplete_archive(server, syn, cache_dir):
     files = {k: v for k, v in syn.files.items() if k != "tags.csv"}
     server.routes["/ml-latest-small.zip"] = (_zip(files), "fast")
     with pytest.raises(ArchiveError, match="lacks tags.csv"):
-        load_movielens(url=server.url("/ml-latest-small.zip"),
-                       checksums=syn.checksums)
+        load_movielens(url=server.url("/ml-latest-small.zip"), checksums=syn.checksums)
     assert_nothing_unverified(cache_dir)
 
 
@@ -237,8 +232,7 @@ def test_crash_mid_download_is_repaired(server, archive, syn, cache_dir):
         "progress=False)"
     )
     child = subprocess.Popen(
-        [sys.executable, "-c", code, str(cache), server.url("/slow.zip"),
-         repr(syn.checksums)],
+        [sys.executable, "-c", code, str(cache), server.url("/slow.zip"), repr(syn.checksums)],
         env=dict(os.environ, NO_PROXY="127.0.0.1,localhost"),
     )
     try:
@@ -252,8 +246,9 @@ def test_crash_mid_download_is_repaired(server, archive, syn, cache_dir):
     # What the crash left: a temporary folder with part of the archive, nothing installed.
     assert len(list(cache.glob(".tmp-*"))) == 1
     assert not (cache / "ml-latest-small").exists()
-    ml = load_movielens(download=True, url=server.url("/ml-latest-small.zip"),
-                        checksums=syn.checksums)
+    ml = load_movielens(
+        download=True, url=server.url("/ml-latest-small.zip"), checksums=syn.checksums
+    )
     assert ml.origin == "download"
     assert sorted(p.name for p in cache.iterdir()) == ["ml-latest-small"]  # debris removed
 
@@ -312,7 +307,9 @@ def test_damaged_zip_in_the_cache_is_replaced(server, archive, syn, cache_dir, d
     assert ml.origin == "download" and len(ml.ratings) == syn.counts.n_ratings
     # The damaged zip is moved aside (nothing of the user's is deleted), never read again.
     assert sorted(p.name for p in cache.iterdir()) == [
-        "ml-latest-small", "ml-latest-small.zip.damaged"]
+        "ml-latest-small",
+        "ml-latest-small.zip.damaged",
+    ]
     assert (cache / "ml-latest-small.zip.damaged").read_bytes() == bad
     assert load_movielens(url=url, checksums=sums).origin == "cache"
     assert server.requests == ["/ml-latest-small.zip"]
@@ -330,8 +327,11 @@ def test_no_import_circle_and_modules_stay_small():
     def imported(module: str, top_level: bool = False) -> set[str]:
         tree = ast.parse((root / f"{module}.py").read_text())
         nodes = tree.body if top_level else ast.walk(tree)
-        return {n.module.rsplit(".", 1)[-1] for n in nodes
-                if isinstance(n, ast.ImportFrom) and n.module and "recsys_utils" in n.module}
+        return {
+            n.module.rsplit(".", 1)[-1]
+            for n in nodes
+            if isinstance(n, ast.ImportFrom) and n.module and "recsys_utils" in n.module
+        }
 
     assert imported("download") == {"_movielens_base", "_movielens_archive"}
     assert imported("_movielens_archive") == {"_movielens_base"}
@@ -341,8 +341,7 @@ def test_no_import_circle_and_modules_stay_small():
     assert imported("movielens") == {"_movielens_base", "_movielens_read", "download"}
     assert imported("movielens", top_level=True) == {"_movielens_base", "_movielens_read"}
     code = "import sys, recsys_utils.download; print('recsys_utils.movielens' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     for module in names:
         lines = len((root / f"{module}.py").read_text().splitlines())
@@ -354,10 +353,12 @@ def test_the_reason_shown_is_the_useful_end_of_a_requests_error():
 
     dns = requests.ConnectionError(
         "HTTPSConnectionPool(host='files.grouplens.org', port=443): Max retries exceeded with "
-        "url: /datasets/movielens/ml-latest-small.zip (Caused by NameResolutionError(\"<urllib3"
+        'url: /datasets/movielens/ml-latest-small.zip (Caused by NameResolutionError("<urllib3'
         ".connection.HTTPSConnection object at 0x7f>: Failed to resolve 'files.grouplens.org' "
-        "([Errno -3] Temporary failure in name resolution)\"))")
+        '([Errno -3] Temporary failure in name resolution)"))'
+    )
     assert download_module._reason(dns) == (
-        "ConnectionError: [Errno -3] Temporary failure in name resolution")
+        "ConnectionError: [Errno -3] Temporary failure in name resolution"
+    )
     proxy = requests.ConnectionError("x" * 500)
     assert download_module._reason(proxy) == "ConnectionError: " + "x" * 200

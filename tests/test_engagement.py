@@ -25,10 +25,15 @@ def test_loss_by_hand_two_events():
     # so L = log(1 + e^-1) = 0.31326. With tau = 0.5 the logits double: log(1 + e^-2) = 0.12693.
     I2 = np.eye(2)
     assert in_batch_softmax_loss_loop(I2, I2) == pytest.approx(np.log1p(np.exp(-1)))
-    assert float(in_batch_softmax_loss(I2, I2, temperature=0.5)) == pytest.approx(np.log1p(np.exp(-2)))
+    assert float(in_batch_softmax_loss(I2, I2, temperature=0.5)) == pytest.approx(
+        np.log1p(np.exp(-2))
+    )
     # logQ: subtracting log q_b from column b; q = (1/2, 1/2) shifts every logit equally: no change.
-    assert in_batch_softmax_loss_loop(I2, I2, np.log([0.5, 0.5])) == pytest.approx(np.log1p(np.exp(-1)))
-    # q = (e^-1, 1): column 0 gains 1 -> row 0: log(1 + e^(0 - 2)), row 1: log(1 + e^(1 - 1)) = log 2
+    assert in_batch_softmax_loss_loop(I2, I2, np.log([0.5, 0.5])) == pytest.approx(
+        np.log1p(np.exp(-1))
+    )
+    # q = (e^-1, 1): column 0 gains 1 -> row 0: log(1 + e^(0 - 2)),
+    # row 1: log(1 + e^(1 - 1)) = log 2
     want = (np.log1p(np.exp(-2)) + np.log(2)) / 2
     assert in_batch_softmax_loss_loop(I2, I2, [-1.0, 0.0]) == pytest.approx(want)
 
@@ -46,7 +51,10 @@ def test_tensorflow_loss_equals_the_loop(seed):
         got = float(in_batch_softmax_loss(vu, vm, args[0], tau, args[1]))  # float64 all the way
         assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
     # an accidental hit removes a term from the denominator, so the loss can only fall
-    assert in_batch_softmax_loss_loop(vu, vm, None, tau, ids) <= in_batch_softmax_loss_loop(vu, vm, None, tau) + 1e-12
+    assert (
+        in_batch_softmax_loss_loop(vu, vm, None, tau, ids)
+        <= in_batch_softmax_loss_loop(vu, vm, None, tau) + 1e-12
+    )
 
 
 def test_item_log_q():
@@ -62,8 +70,12 @@ def _planted(seed=0):
     pop = 1.0 / (1 + np.arange(n_items))
     liked = [np.arange(0, n_items, 2), np.arange(1, n_items, 2)]
     u = np.repeat(np.arange(n_users), 200)
-    i = np.concatenate([rng.choice(liked[j % 2], 200, p=pop[liked[j % 2]] / pop[liked[j % 2]].sum())
-                        for j in range(n_users)])
+    i = np.concatenate(
+        [
+            rng.choice(liked[j % 2], 200, p=pop[liked[j % 2]] / pop[liked[j % 2]].sum())
+            for j in range(n_users)
+        ]
+    )
     return u, i, pop, liked, np.eye(n_users, dtype=np.float32), np.eye(n_items, dtype=np.float32)
 
 
@@ -80,13 +92,28 @@ def test_logq_correction_recovers_a_planted_popularity_bias():
     corr = {}
     for correct in (True, False):
         tt = build_two_tower(20, 40, layers=(16,), embedding_dim=8, seed=0)
-        hist = train_engagement(tt, Xu, Xm, u, i, epochs=10, batch_size=64, learning_rate=1e-2,
-                                temperature=0.1, log_q_correction=correct, seed=0)
+        hist = train_engagement(
+            tt,
+            Xu,
+            Xm,
+            u,
+            i,
+            epochs=10,
+            batch_size=64,
+            learning_rate=1e-2,
+            temperature=0.1,
+            log_q_correction=correct,
+            seed=0,
+        )
         assert hist["loss"][-1] < hist["loss"][0]
         S = tt.user_tower(Xu).numpy() @ tt.item_tower(Xm).numpy().T
         for j in range(20):
-            assert np.isin(np.argsort(-S[j])[:10], liked[j % 2]).all(), "the top 10 are the user's group's movies"
-        corr[correct] = np.mean([_rank_corr(S[j, liked[j % 2]], pop[liked[j % 2]]) for j in range(20)])
+            assert np.isin(np.argsort(-S[j])[:10], liked[j % 2]).all(), (
+                "the top 10 are the user's group's movies"
+            )
+        corr[correct] = np.mean(
+            [_rank_corr(S[j, liked[j % 2]], pop[liked[j % 2]]) for j in range(20)]
+        )
     assert corr[True] > 0.8, corr
     assert corr[False] < 0.5, corr
 
@@ -102,13 +129,28 @@ def test_training_is_deterministic():
     np.testing.assert_array_equal(out[1], out[3])
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((3, 3))), ValueError, r"vu has shape \(2, 3\)"),
-    (lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((2, 3)), temperature=0), ValueError, "temperature"),
-    (lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((2, 3)), log_q=[0.0]), ValueError, "log_q has 1"),
-    (lambda: item_log_q([0, 5], 3), ValueError, "n_items is 3"),
-    (lambda: item_log_q([0.5], 3), TypeError, "int array"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((3, 3))),
+            ValueError,
+            r"vu has shape \(2, 3\)",
+        ),
+        (
+            lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((2, 3)), temperature=0),
+            ValueError,
+            "temperature",
+        ),
+        (
+            lambda: in_batch_softmax_loss_loop(np.ones((2, 3)), np.ones((2, 3)), log_q=[0.0]),
+            ValueError,
+            "log_q has 1",
+        ),
+        (lambda: item_log_q([0, 5], 3), ValueError, "n_items is 3"),
+        (lambda: item_log_q([0.5], 3), TypeError, "int array"),
+    ],
+)
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()

@@ -113,3 +113,25 @@ def test_make_rebuilds_a_venv_made_by_another_python(tmp_path):
     rebuilt = subprocess.run(base + [f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=60)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "rebuilding" in rebuilt.stdout and not fake.exists()
+
+
+def test_binder_builds_the_same_python_and_installs_the_package_after_the_copy():
+    yaml = pytest.importorskip("yaml")
+    root = yaml.safe_load((ROOT / "environment.yml").read_text())
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    python = [d for d in root["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert python and python == [d for d in binder["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert not any(isinstance(d, dict) for d in binder["dependencies"]), "no pip section: postBuild installs"
+    post = ROOT / "binder" / "postBuild"
+    assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    assert re.search(r'pip install .*-e "\.\[test\]" -c constraints\.txt', post.read_text())
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    owner_repo = url.removeprefix("https://github.com/")
+    assert f"https://mybinder.org/v2/gh/{owner_repo}/" in (ROOT / "README.md").read_text(), \
+        "README's Binder badge must point at pyproject's Repository"
+
+
+def test_constraints_leave_packaging_tools_to_pip():
+    names = {line.split("==")[0] for line in (ROOT / "constraints.txt").read_text().splitlines()
+             if "==" in line}
+    assert not names & {"pip", "setuptools", "wheel"}

@@ -137,7 +137,9 @@ def test_the_exercise_check_accepts_this_step():
     from recsys_utils.checks import check_gradient_descent_step
 
     # A copy, as a learner would write it: the check refuses the package's own function object.
-    check_gradient_descent_step(types.FunctionType(gradient_descent_step.__code__, gradient_descent_step.__globals__))
+    check_gradient_descent_step(
+        types.FunctionType(gradient_descent_step.__code__, gradient_descent_step.__globals__)
+    )
 
 
 def test_a_non_finite_starting_cost_is_not_blamed_on_alpha(toy):

@@ -22,7 +22,12 @@ def test_ruff_is_configured_as_the_house_style_says():
 
 def test_ruff_finds_nothing():
     pytest.importorskip("ruff")  # in the [test] extra; `pip install -e .[test]`
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--quiet", "."],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--quiet", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     message = "ruff found problems (try `ruff check --fix .`):\n" + out.stdout[-6000:]
     assert out.returncode == 0, message

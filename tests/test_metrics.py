@@ -41,16 +41,19 @@ def test_precision_and_recall_at_k():
     assert recall_at_k(rec, rel, k=4) == pytest.approx((2 / 3 + 1 + 0) / 3)
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: rmse([1, 2], [1]), r"y_true has shape \(2,\) but y_pred has shape \(1,\)"),
-    (lambda: rmse([], []), "empty"),
-    (lambda: rmse([1, np.nan], [1, 2]), "NaN"),
-    (lambda: log_loss([0, 2], [0.5, 0.5]), "binary labels"),
-    (lambda: log_loss([0, 1], [0.5, 1.5]), "probabilities"),
-    (lambda: roc_auc([1, 1], [0.2, 0.3]), "both classes"),
-    (lambda: precision_at_k({}, {1: [2]}, k=0), "k must be a positive integer"),
-    (lambda: precision_at_k({}, {1: []}, k=5), "no user has any relevant item"),
-])
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: rmse([1, 2], [1]), r"y_true has shape \(2,\) but y_pred has shape \(1,\)"),
+        (lambda: rmse([], []), "empty"),
+        (lambda: rmse([1, np.nan], [1, 2]), "NaN"),
+        (lambda: log_loss([0, 2], [0.5, 0.5]), "binary labels"),
+        (lambda: log_loss([0, 1], [0.5, 1.5]), "probabilities"),
+        (lambda: roc_auc([1, 1], [0.2, 0.3]), "both classes"),
+        (lambda: precision_at_k({}, {1: [2]}, k=0), "k must be a positive integer"),
+        (lambda: precision_at_k({}, {1: []}, k=5), "no user has any relevant item"),
+    ],
+)
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -66,7 +69,9 @@ def test_per_user_at_k_matches_the_means_and_keys_must_match():
     np.testing.assert_allclose(r, [2 / 3, 1.0, 0.0])
     assert precision_at_k(rec, rel, k=4) == pytest.approx(p.mean())
     # keyed by userId (str) on one side and column index (int) on the other: every score would be 0
-    with pytest.raises(ValueError, match=r"none of the users in relevant is a key of recommended.*'1' \(str\)"):
+    with pytest.raises(
+        ValueError, match=r"none of the users in relevant is a key of recommended.*'1' \(str\)"
+    ):
         precision_at_k({"1": [11]}, {1: [11]}, k=1)
     with pytest.raises(ValueError, match="none of the users"):
         recall_at_k({0: [11], 1: [13]}, {5: [11], 6: [13]}, k=1)
@@ -101,26 +106,44 @@ def test_paired_bootstrap_is_narrower_than_separate_intervals():
     assert r.estimate == pytest.approx(-d.estimate) and r.low == pytest.approx(-d.high)
 
 
-@pytest.mark.parametrize("call,exc,match", [
-    (lambda: metrics.paired_bootstrap([1, 2, 3], [1, 2]), ValueError, r"a has shape \(3,\) but b has shape \(2,\)"),
-    (lambda: metrics.bootstrap_mean([1.0]), ValueError, "at least 2"),
-    (lambda: metrics.bootstrap_mean([1.0, np.nan]), ValueError, "NaN"),
-    (lambda: metrics.bootstrap_mean([1.0, 2.0], level=95), ValueError, "level must be a number in"),
-    (lambda: metrics.bootstrap_mean([1.0, 2.0], n_boot=0), ValueError, "n_boot"),
-    (lambda: metrics.precision_at_k([[1]], {0: [1]}), TypeError, "recommended must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "call,exc,match",
+    [
+        (
+            lambda: metrics.paired_bootstrap([1, 2, 3], [1, 2]),
+            ValueError,
+            r"a has shape \(3,\) but b has shape \(2,\)",
+        ),
+        (lambda: metrics.bootstrap_mean([1.0]), ValueError, "at least 2"),
+        (lambda: metrics.bootstrap_mean([1.0, np.nan]), ValueError, "NaN"),
+        (
+            lambda: metrics.bootstrap_mean([1.0, 2.0], level=95),
+            ValueError,
+            "level must be a number in",
+        ),
+        (lambda: metrics.bootstrap_mean([1.0, 2.0], n_boot=0), ValueError, "n_boot"),
+        (
+            lambda: metrics.precision_at_k([[1]], {0: [1]}),
+            TypeError,
+            "recommended must be a mapping",
+        ),
+    ],
+)
 def test_bootstrap_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
 
 
 def test_weighted_bootstrap_is_the_pooled_mean_over_ratings():
-    # Per-user MSEs 1 (3 ratings) and 4 (1 rating): pooled MSE over the 4 ratings = (3 + 4) / 4 = 1.75.
+    # Per-user MSEs 1 (3 ratings) and 4 (1 rating):
+    # pooled MSE over the 4 ratings = (3 + 4) / 4 = 1.75.
     iv = metrics.bootstrap_mean([1.0, 4.0], weights=[3, 1])
     assert iv.estimate == pytest.approx(1.75)
     assert 1.0 <= iv.low <= iv.estimate <= iv.high <= 4.0
     # equal weights are the plain mean, with the same resamples
-    assert metrics.bootstrap_mean([1.0, 2.0, 6.0], weights=[2, 2, 2]) == metrics.bootstrap_mean([1.0, 2.0, 6.0])
+    assert metrics.bootstrap_mean([1.0, 2.0, 6.0], weights=[2, 2, 2]) == metrics.bootstrap_mean(
+        [1.0, 2.0, 6.0]
+    )
     d = metrics.paired_bootstrap([2.0, 5.0], [1.0, 4.0], weights=[3, 1])
     assert d == (1.0, 1.0, 1.0)
     with pytest.raises(ValueError, match="weights has shape"):

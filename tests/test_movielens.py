@@ -44,7 +44,8 @@ def _check_synthetic(ml: MovieLens, counts) -> None:
 
 
 @pytest.mark.parametrize(
-    "where", ["folder", "folder_parent", "zip", "zip_parent"],
+    "where",
+    ["folder", "folder_parent", "zip", "zip_parent"],
 )
 def test_explicit_path_layouts(synthetic_movielens, where):
     place = getattr(synthetic_movielens, where)
@@ -302,12 +303,16 @@ def test_own_data_in_recsys_data_is_never_to_be_deleted(synthetic_movielens, mon
     ml = load_movielens(checksums={})
     _check_synthetic(ml, synthetic_movielens.counts)
     assert sorted(p.name for p in synthetic_movielens.folder.iterdir()) == sorted(
-        synthetic_movielens.files)
+        synthetic_movielens.files
+    )
 
 
 def test_unknown_dataset():
-    with pytest.raises(ValueError, match=r"dataset must be one of 'ml-latest-small', 'ml-25m', "
-                                         r"'ml-32m'; got 'ml-100k'"):
+    with pytest.raises(
+        ValueError,
+        match=r"dataset must be one of 'ml-latest-small', 'ml-25m', "
+        r"'ml-32m'; got 'ml-100k'",
+    ):
         load_movielens(dataset="ml-100k")
     with pytest.raises(TypeError, match=r"dataset must be a str.*got int 25"):
         load_movielens(dataset=25)
@@ -321,7 +326,8 @@ def test_damaged_zip_in_the_cache_with_download_false(synthetic_movielens, isola
         load_movielens(download=False, checksums=synthetic_movielens.checksums)
     assert str(info.value).splitlines()[0] == (
         f"Cannot read the zip archive {cache / 'ml-latest-small.zip'}: it is truncated or "
-        "corrupt. load_movielens(download=True) replaces it with a fresh download.")
+        "corrupt. load_movielens(download=True) replaces it with a fresh download."
+    )
     assert sorted(p.name for p in cache.iterdir()) == ["ml-latest-small.zip"]  # untouched
 
 
@@ -329,15 +335,21 @@ def test_checksums_argument_is_checked(synthetic_movielens):
     folder = synthetic_movielens.folder
     with pytest.raises(TypeError, match=r"checksums must be a mapping .* got list"):
         load_movielens(folder, checksums=["ratings.csv"])
-    with pytest.raises(ValueError, match=r"checksums\['ratings.csv'\] must be a SHA-256 .* "
-                                         r"got 'sha1:abc'"):
+    with pytest.raises(
+        ValueError,
+        match=r"checksums\['ratings.csv'\] must be a SHA-256 .* "
+        r"got 'sha1:abc'",
+    ):
         load_movielens(folder, checksums={"ratings.csv": "sha1:abc"})
     with pytest.raises(TypeError, match=r"url must be a str"):
         load_movielens(url=3)
     # Both spellings of a SHA-256, and an MD5, are accepted and verified.
     data = synthetic_movielens.files["ratings.csv"]
-    for checksum in (hashlib.sha256(data).hexdigest(), "sha256:" + hashlib.sha256(data).hexdigest(),
-                     "md5:" + hashlib.md5(data).hexdigest()):
+    for checksum in (
+        hashlib.sha256(data).hexdigest(),
+        "sha256:" + hashlib.sha256(data).hexdigest(),
+        "md5:" + hashlib.md5(data).hexdigest(),
+    ):
         assert len(load_movielens(folder, checksums={"ratings.csv": checksum}).ratings) == 12
     with pytest.raises(ChecksumError, match=r"expected MD5 0{32}"):
         load_movielens(folder, checksums={"ratings.csv": "md5:" + "0" * 32})

@@ -86,9 +86,9 @@ def test_jupyter_shows_only_the_message(offline_url, isolated_data_env):
     nbclient = pytest.importorskip("nbclient")
     url = offline_url()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        f"import recsys_utils as ru\nml = ru.load_movielens(url={url!r})"
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"import recsys_utils as ru\nml = ru.load_movielens(url={url!r})")
+    ]
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
     # The error is the cell's only output: no dead "Downloading 0 %" bar above it.
     (error,) = nb.cells[0].outputs

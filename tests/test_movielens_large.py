@@ -27,13 +27,18 @@ from recsys_utils.movielens import (
 
 pytestmark = pytest.mark.usefixtures("isolated_data_env")
 
-RATINGS = (b"userId,movieId,rating,timestamp\n1,1,4.0,1147880044\n1,296,5.0,1147880055\n"
-           b"2,1,3.5,1141415820\n3,296,0.5,1439472215\n")
-MOVIES = (b"movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n"
-          b"296,Pulp Fiction (1994),Comedy|Crime|Drama|Thriller\n")
+RATINGS = (
+    b"userId,movieId,rating,timestamp\n1,1,4.0,1147880044\n1,296,5.0,1147880055\n"
+    b"2,1,3.5,1141415820\n3,296,0.5,1439472215\n"
+)
+MOVIES = (
+    b"movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n"
+    b"296,Pulp Fiction (1994),Comedy|Crime|Drama|Thriller\n"
+)
 FILES = {
     "ml-25m": {
-        "ratings.csv": RATINGS, "movies.csv": MOVIES,
+        "ratings.csv": RATINGS,
+        "movies.csv": MOVIES,
         "tags.csv": b"userId,movieId,tag,timestamp\n3,296,classic,1439472256\n",
         "links.csv": b"movieId,imdbId,tmdbId\n1,0114709,862\n",
         "genome-scores.csv": b"movieId,tagId,relevance\n1,1,0.02875\n",
@@ -41,7 +46,8 @@ FILES = {
         "README.txt": b"Synthetic ml-25m for tests.\n",
     },
     "ml-32m": {
-        "ratings.csv": RATINGS, "movies.csv": MOVIES,
+        "ratings.csv": RATINGS,
+        "movies.csv": MOVIES,
         "tags.csv": b"userId,movieId,tag,timestamp\n3,296,classic,1439472256\n",
         "links.csv": b"movieId,imdbId,tmdbId\n1,0114709,862\n",
         "README.txt": b"Synthetic ml-32m for tests.\n",
@@ -49,7 +55,9 @@ FILES = {
 }
 FILES["ml-32m"]["checksums.txt"] = b"".join(
     hashlib.md5(d).hexdigest().encode() + b"  " + n.encode() + b"\n"
-    for n, d in FILES["ml-32m"].items() if n.endswith(".csv"))
+    for n, d in FILES["ml-32m"].items()
+    if n.endswith(".csv")
+)
 
 
 def _zip(dataset: str, files: dict[str, bytes]) -> bytes:
@@ -77,11 +85,17 @@ def release(server, monkeypatch):
         server.routes[f"/{dataset}.zip"] = (archive, "fast")
         real = RELEASES[dataset]
         sums = {n: _md5(files[n]) for n in real.checksums}  # same files, our MD5s
-        fake = replace(real, url=server.url(f"/{dataset}.zip"), checksums=sums,
-                       archive_checksums=tuple(
-                           _md5(archive) if c.startswith("md5:")
-                           else "sha256:" + hashlib.sha256(archive).hexdigest()
-                           for c in real.archive_checksums))
+        fake = replace(
+            real,
+            url=server.url(f"/{dataset}.zip"),
+            checksums=sums,
+            archive_checksums=tuple(
+                _md5(archive)
+                if c.startswith("md5:")
+                else "sha256:" + hashlib.sha256(archive).hexdigest()
+                for c in real.archive_checksums
+            ),
+        )
         monkeypatch.setitem(RELEASES, dataset, fake)
         return fake
 
@@ -96,7 +110,8 @@ def test_published_checksums_have_the_right_form():
     assert r32.url == "https://files.grouplens.org/datasets/movielens/ml-32m.zip"
     assert r25.archive_checksums == (
         "md5:6b51fb2759a8657d3bfcbfc42b592ada",
-        "sha256:8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa")
+        "sha256:8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa",
+    )
     assert r25.checksums == {}  # none published per file for 25M
     assert r32.archive_checksums == ("md5:d472be332d4daa821edc399621853b57",)
     assert set(r32.checksums) == {"ratings.csv", "movies.csv", "tags.csv", "links.csv"}
@@ -111,15 +126,20 @@ def test_download_verify_install_reuse(server, release, isolated_data_env, capsy
     ml = load_movielens(dataset=dataset)
     assert (ml.origin, ml.dataset, ml.source) == ("download", dataset, cache / dataset)
     assert ml.ratings.shape == (4, 4) and [str(t) for t in ml.ratings.dtypes] == [
-        "int32", "int32", "float64", "int64"]
+        "int32",
+        "int32",
+        "float64",
+        "int64",
+    ]
     assert f"Downloading {dataset}.zip" in capsys.readouterr().err
     assert sorted(p.name for p in cache.iterdir()) == [dataset]  # no zip, no temporary folder
     installed = sorted(p.name for p in (cache / dataset).iterdir())
     if dataset == "ml-25m":  # only the archive is published: the files' SHA-256 recorded
         assert installed == sorted([*files, "SHA256SUMS"])
         sums = (cache / dataset / "SHA256SUMS").read_text().splitlines()
-        assert sorted(sums) == sorted(f"{hashlib.sha256(d).hexdigest()}  {n}"
-                                      for n, d in files.items())
+        assert sorted(sums) == sorted(
+            f"{hashlib.sha256(d).hexdigest()}  {n}" for n, d in files.items()
+        )
     else:
         assert installed == sorted(files)
     again = load_movielens(dataset=dataset)
@@ -129,16 +149,18 @@ def test_download_verify_install_reuse(server, release, isolated_data_env, capsy
 
 
 @pytest.mark.parametrize("dataset", ["ml-25m", "ml-32m"])
-def test_damaged_cached_file_is_detected_and_repaired(server, release, isolated_data_env,
-                                                      dataset):
+def test_damaged_cached_file_is_detected_and_repaired(server, release, isolated_data_env, dataset):
     cache = isolated_data_env
     release(dataset, _zip(dataset, FILES[dataset]))
     load_movielens(dataset=dataset)
     ratings = cache / dataset / "ratings.csv"
     ratings.write_bytes(RATINGS[:-20])  # a copy that stopped short
     algorithm = "SHA-256" if dataset == "ml-25m" else "MD5"
-    with pytest.raises(ChecksumError, match=rf"(?s)ratings\.csv at .*{dataset} is not .*"
-                                            rf"download=True.*expected {algorithm}"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"(?s)ratings\.csv at .*{dataset} is not .*"
+        rf"download=True.*expected {algorithm}",
+    ):
         load_movielens(dataset=dataset, download=False)
     ml = load_movielens(dataset=dataset)
     assert ml.origin == "download" and ratings.read_bytes() == RATINGS
@@ -167,8 +189,11 @@ def test_32m_file_that_differs_from_the_published_md5(server, release, isolated_
     files = dict(FILES["ml-32m"], **{"movies.csv": MOVIES + b"3,Extra (2000),Drama\n"})
     repacked = _zip("ml-32m", files)
     fake = release("ml-32m", repacked, files=FILES["ml-32m"])  # archive MD5 of the repack
-    with pytest.raises(ChecksumError, match=r"(?s)movies\.csv at .* is not the expected "
-                                            r"MovieLens 32M.*expected MD5"):
+    with pytest.raises(
+        ChecksumError,
+        match=r"(?s)movies\.csv at .* is not the expected "
+        r"MovieLens 32M.*expected MD5",
+    ):
         load_movielens(dataset="ml-32m")
     assert fake.checksums["movies.csv"] == _md5(MOVIES)
     assert sorted(p.name for p in cache.iterdir()) == []

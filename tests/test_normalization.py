@@ -12,13 +12,15 @@ def test_lecture_mu_and_normalized_matrix():
     Ynorm, mu = normalize_ratings(toy.Y, toy.R)
     # Row means over rated entries: (5+5+0+0)/4, (5+0)/2, (4+0)/2, (0+0+5+4)/4, (0+0+5+0)/4
     np.testing.assert_allclose(mu, [[2.5], [2.5], [2.0], [2.25], [1.25]])
-    expected = np.array([
-        [2.5, 2.5, -2.5, -2.5, 0],
-        [2.5, 0, 0, -2.5, 0],
-        [0, 2, -2, 0, 0],
-        [-2.25, -2.25, 2.75, 1.75, 0],
-        [-1.25, -1.25, 3.75, -1.25, 0],
-    ])
+    expected = np.array(
+        [
+            [2.5, 2.5, -2.5, -2.5, 0],
+            [2.5, 0, 0, -2.5, 0],
+            [0, 2, -2, 0, 0],
+            [-2.25, -2.25, 2.75, 1.75, 0],
+            [-1.25, -1.25, 3.75, -1.25, 0],
+        ]
+    )
     np.testing.assert_allclose(Ynorm, expected)
     np.testing.assert_allclose(mean_ratings_loop(toy.Y, toy.R), mu)
 

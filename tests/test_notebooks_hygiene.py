@@ -25,15 +25,21 @@ def test_notebook_follows_the_skeleton(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     text = lambda c: "".join(c["source"]).lower()  # noqa: E731
     assert cells[0]["cell_type"] == "markdown" and text(cells[0]).startswith("# "), "title first"
-    headings = [line for c in cells if c["cell_type"] == "markdown" for line in text(c).splitlines()
-                if line.startswith("#")]
+    headings = [
+        line
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in text(c).splitlines()
+        if line.startswith("#")
+    ]
     positions = []
     for part in SKELETON:
         found = [k for k, h in enumerate(headings) if part in h]
         assert found, f"{path.name} has no '{part}' heading"
         positions.append(found[0])
     assert positions == sorted(positions), f"{path.name}: skeleton sections out of order"
-    first_code = next(c for c in cells if c["cell_type"] == "code")
+    # the setup cell: the first code cell after tools/colab.py's Colab-only install cell (tag "colab")
+    first_code = next(c for c in cells if c["cell_type"] == "code" and "colab" not in c["metadata"].get("tags", []))
     assert "import recsys_utils" in text(first_code) or "from recsys_utils" in text(first_code)
     assert not any("import *" in text(c) for c in cells if c["cell_type"] == "code")
 
@@ -43,12 +49,30 @@ def test_there_are_notebooks():
 
 
 def test_student_edition_replaces_solutions():
-    nb = {"cells": [
-        {"cell_type": "code", "metadata": {"nbgrader": {"solution": True, "grade": False, "locked": False,
-                                                        "grade_id": "a", "schema_version": 3}},
-         "source": "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n",
-         "outputs": [], "execution_count": 3},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {
+                    "nbgrader": {
+                        "solution": True,
+                        "grade": False,
+                        "locked": False,
+                        "grade_id": "a",
+                        "schema_version": 3,
+                    }
+                },
+                "source": (
+                    "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+                ),
+                "outputs": [],
+                "execution_count": 3,
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
     out = hygiene.student_edition(nb)
     src = out["cells"][0]["source"]
     assert "return 2 * x" not in src
@@ -57,8 +81,20 @@ def test_student_edition_replaces_solutions():
 
 
 def _cell(cell_type, source, **grader):
-    meta = {"nbgrader": {"grade_id": grader.pop("grade_id", "x"), "schema_version": 3, "grade": False,
-                         "solution": False, "locked": False, **grader}} if grader else {}
+    meta = (
+        {
+            "nbgrader": {
+                "grade_id": grader.pop("grade_id", "x"),
+                "schema_version": 3,
+                "grade": False,
+                "solution": False,
+                "locked": False,
+                **grader,
+            }
+        }
+        if grader
+        else {}
+    )
     cell = {"cell_type": cell_type, "metadata": meta, "source": source}
     if cell_type == "code":
         cell.update(outputs=[], execution_count=None)
@@ -66,33 +102,70 @@ def _cell(cell_type, source, **grader):
 
 
 def test_student_edition_locks_cells_as_nbgrader_does():
-    # nbgrader's LockCells: solution cells undeletable; graded and locked cells undeletable and uneditable.
-    nb = {"cells": [
-        _cell("markdown", "Intro"),
-        _cell("code", "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", solution=True),
-        _cell("code", "assert f(1) == 2", grade=True, locked=True, points=1, grade_id="f-check"),
-        _cell("markdown", "Read only", locked=True, grade_id="ro"),
-        _cell("code", "print(f(3))"),
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    # nbgrader's LockCells: solution cells undeletable; graded and locked cells undeletable and
+    # uneditable.
+    nb = {
+        "cells": [
+            _cell("markdown", "Intro"),
+            _cell(
+                "code",
+                "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                solution=True,
+            ),
+            _cell(
+                "code", "assert f(1) == 2", grade=True, locked=True, points=1, grade_id="f-check"
+            ),
+            _cell("markdown", "Read only", locked=True, grade_id="ro"),
+            _cell("code", "print(f(3))"),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
     cells = hygiene.student_edition(nb)["cells"]
-    flags = [(c["metadata"].get("editable", True), c["metadata"].get("deletable", True)) for c in cells]
+    flags = [
+        (c["metadata"].get("editable", True), c["metadata"].get("deletable", True)) for c in cells
+    ]
     assert flags == [(True, True), (True, False), (False, False), (False, False), (True, True)]
-    # no newline after END SOLUTION in the source -> none after the stub (nbgrader's line-by-line rewrite)
+    # no newline after END SOLUTION in the source -> none after the stub (nbgrader's line-by-line
+    # rewrite)
     assert cells[1]["source"] == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     assert cells[2]["source"] == "assert f(1) == 2" and cells[4]["source"] == "print(f(3))"
 
 
 def test_student_edition_clears_whole_cells_markdown_answers_and_hidden_tests():
-    nb = {"cells": [
-        _cell("code", "x = 42", solution=True, grade_id="a"),  # no markers: the whole cell is the answer
-        _cell("markdown", "Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION\n", solution=True, grade_id="b"),
-        _cell("markdown", "Explain.", solution=True, grade=True, points=2, grade_id="c"),
-        _cell("code", "assert x\n### BEGIN HIDDEN TESTS\nassert x == 42\n### END HIDDEN TESTS\n",
-              grade=True, locked=True, points=1, grade_id="d"),
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    nb = {
+        "cells": [
+            _cell(
+                "code", "x = 42", solution=True, grade_id="a"
+            ),  # no markers: the whole cell is the answer
+            _cell(
+                "markdown",
+                "Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION\n",
+                solution=True,
+                grade_id="b",
+            ),
+            _cell("markdown", "Explain.", solution=True, grade=True, points=2, grade_id="c"),
+            _cell(
+                "code",
+                "assert x\n### BEGIN HIDDEN TESTS\nassert x == 42\n### END HIDDEN TESTS\n",
+                grade=True,
+                locked=True,
+                points=1,
+                grade_id="d",
+            ),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
     src = [c["source"] for c in hygiene.student_edition(nb)["cells"]]
-    assert src == ["# YOUR CODE HERE\nraise NotImplementedError()", "Why?\nYOUR ANSWER HERE\n",
-                   "YOUR ANSWER HERE", "assert x\n"]
+    assert src == [
+        "# YOUR CODE HERE\nraise NotImplementedError()",
+        "Why?\nYOUR ANSWER HERE\n",
+        "YOUR ANSWER HERE",
+        "assert x\n",
+    ]
 
 
 def test_student_command_writes_the_hand_outs_and_leaves_the_notebooks(tmp_path):
@@ -116,7 +189,9 @@ def test_every_command_documents_itself(command, capsys):
     assert len(text) > 300, text
     if command is None:  # the overview names every command with a one-line help
         for name in ("clean", "check", "student", "exercises"):
-            assert re.search(rf"^\s+{name}\s+\S", text, re.M) or re.search(rf"^\s+{name}\n\s+\S", text, re.M), text
+            assert re.search(rf"^\s+{name}\s+\S", text, re.M) or re.search(
+                rf"^\s+{name}\n\s+\S", text, re.M
+            ), text
     else:
         assert "paths" in text and "notebooks/*.ipynb" in text
 
@@ -130,46 +205,96 @@ def test_instructor_guide_lists_every_exercise_as_the_notebooks_say():
     #   python tools/notebooks.py exercises --update docs/instructors.md notebooks/*.ipynb
     # and fill in any `?` by hand.
     text = INSTRUCTORS.read_text(encoding="utf-8")
-    assert hygiene.update_exercise_table(INSTRUCTORS, NOTEBOOKS) == text, \
-        "docs/instructors.md's exercise table is out of date: run tools/notebooks.py exercises --update"
+    assert hygiene.update_exercise_table(INSTRUCTORS, NOTEBOOKS) == text, (
+        "docs/instructors.md's exercise table is out of date: "
+        "run tools/notebooks.py exercises --update"
+    )
     rows = hygiene._table_rows(text)
     ids = [ex["grade_id"] for path in NOTEBOOKS for ex in hygiene.exercises(path)]
     assert sorted(rows) == sorted(ids) and len(ids) == len(set(ids))
     for grade_id, cols in rows.items():
         minutes, objective = cols[5], cols[6]
-        assert re.fullmatch(r"\d+(–\d+)?", minutes), f"{grade_id}: minutes to solve should be a number, got {minutes!r}"
+        assert re.fullmatch(r"\d+(–\d+)?", minutes), (
+            f"{grade_id}: minutes to solve should be a number, got {minutes!r}"
+        )
         assert len(objective) > 20, f"{grade_id}: write the learning objective (got {objective!r})"
 
 
 def test_exercises_are_read_from_headings_and_metadata(tmp_path):
-    nb = {"cells": [
-        _cell("markdown", "# 99 · Title\n## 2. Mean normalization\n### Exercise 1 — normalize the ratings"),
-        _cell("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION", solution=True, grade_id="norm"),
-        _cell("code", "assert x", grade=True, locked=True, points=2, grade_id="norm-check"),
-        _cell("code", "assert x > 0", grade=True, locked=True, points=1, grade_id="norm-check-2"),
-        _cell("markdown", "## 3. Exercise — the gradients\n### Exercise 2"),
-        _cell("code", "### BEGIN SOLUTION\ny = 2\n### END SOLUTION", solution=True, grade_id="grad"),
-        _cell("code", "assert y", grade=True, locked=True, points=1, grade_id="grad-check"),
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    nb = {
+        "cells": [
+            _cell(
+                "markdown",
+                "# 99 · Title\n## 2. Mean normalization\n### Exercise 1 — normalize the ratings",
+            ),
+            _cell(
+                "code",
+                "### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+                solution=True,
+                grade_id="norm",
+            ),
+            _cell("code", "assert x", grade=True, locked=True, points=2, grade_id="norm-check"),
+            _cell(
+                "code", "assert x > 0", grade=True, locked=True, points=1, grade_id="norm-check-2"
+            ),
+            _cell("markdown", "## 3. Exercise — the gradients\n### Exercise 2"),
+            _cell(
+                "code",
+                "### BEGIN SOLUTION\ny = 2\n### END SOLUTION",
+                solution=True,
+                grade_id="grad",
+            ),
+            _cell("code", "assert y", grade=True, locked=True, points=1, grade_id="grad-check"),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 4,
+    }
     path = tmp_path / "99_example.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert hygiene.exercises(path) == [
-        {"notebook": "99", "exercise": "normalize the ratings", "grade_id": "norm",
-         "checks": ["norm-check", "norm-check-2"], "section": "Mean normalization", "points": 3},
+        {
+            "notebook": "99",
+            "exercise": "normalize the ratings",
+            "grade_id": "norm",
+            "checks": ["norm-check", "norm-check-2"],
+            "section": "Mean normalization",
+            "points": 3,
+        },
         # a bare "### Exercise 2" takes the title of its "## 3. Exercise — ..." section; the
         # lecture section stays the last numbered section that is not an exercise
-        {"notebook": "99", "exercise": "the gradients", "grade_id": "grad",
-         "checks": ["grad-check"], "section": "Mean normalization", "points": 1},
+        {
+            "notebook": "99",
+            "exercise": "the gradients",
+            "grade_id": "grad",
+            "checks": ["grad-check"],
+            "section": "Mean normalization",
+            "points": 1,
+        },
     ]
     doc = tmp_path / "guide.md"
-    doc.write_text(f"Intro\n{hygiene.EXERCISES_BEGIN}\n"
-                   "| 99 | old title | `norm` | old | 1 | 12 | normalize ratings by movie means |\n"
-                   f"{hygiene.EXERCISES_END}\nOutro\n", encoding="utf-8")
-    assert hygiene.main(["exercises", "--update", str(doc), str(path)]) == 1  # `grad` still needs its two columns
+    doc.write_text(
+        f"Intro\n{hygiene.EXERCISES_BEGIN}\n"
+        "| 99 | old title | `norm` | old | 1 | 12 | normalize ratings by movie means |\n"
+        f"{hygiene.EXERCISES_END}\nOutro\n",
+        encoding="utf-8",
+    )
+    assert (
+        hygiene.main(["exercises", "--update", str(doc), str(path)]) == 1
+    )  # `grad` still needs its two columns
     rows = hygiene._table_rows(doc.read_text(encoding="utf-8"))
-    assert rows["norm"] == ["99", "normalize the ratings", "`norm`", "Mean normalization", "3", "12",
-                            "normalize ratings by movie means"]
+    assert rows["norm"] == [
+        "99",
+        "normalize the ratings",
+        "`norm`",
+        "Mean normalization",
+        "3",
+        "12",
+        "normalize ratings by movie means",
+    ]
     assert rows["grad"][5:] == ["?", "?"]
-    assert doc.read_text(encoding="utf-8").startswith("Intro\n") and doc.read_text(encoding="utf-8").endswith("Outro\n")
+    assert doc.read_text(encoding="utf-8").startswith("Intro\n") and doc.read_text(
+        encoding="utf-8"
+    ).endswith("Outro\n")
     with pytest.raises(ValueError, match="no exercise table markers"):
         hygiene.update_exercise_table(path, [path])

@@ -29,8 +29,14 @@ def test_import_is_quiet_and_light(tmp_path):
         "ru.cofi_cost; ru.load_toy_ratings  # attribute access still works\n"
     )
     env = dict(os.environ, RECSYS_DATA="", RECSYS_CACHE=str(tmp_path / "cache"))
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout == "" and out.stderr == ""
     assert list(tmp_path.iterdir()) == []

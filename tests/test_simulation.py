@@ -23,6 +23,7 @@ def cat():
 
 # ---------------------------------------------------------------- make_catalogue
 
+
 def test_catalogue_shapes_and_invariants(cat):
     assert cat.value.shape == cat.engagement.shape == (40, 200)
     assert cat.bait.shape == cat.harmful.shape == cat.flagged.shape == (200,)

@@ -9,7 +9,6 @@ import pytest
 from recsys_utils import splits as splits_module
 from recsys_utils.splits import RatingSplit, split_by_time, split_random
 
-
 # ------------------------------------------------------------------------------
 
 
@@ -66,9 +65,9 @@ def test_split_by_time_by_hand(small):
     # user 7: t=10 (movie 1), 50 (3), 60 (8) -> test movie 8, validation movie 3
     # user 9: t=100 (3), 200 (8)             -> test movie 8; no validation (keeps 1 in train)
     train, validation, test = split_by_time(small, n_test=1, n_validation=1)
-    assert sorted(zip(test.userId, test.movieId)) == [(7, 8), (9, 8)]
-    assert sorted(zip(validation.userId, validation.movieId)) == [(7, 3)]
-    assert sorted(zip(train.userId, train.movieId)) == [(7, 1), (9, 3)]
+    assert sorted(zip(test.userId, test.movieId, strict=True)) == [(7, 8), (9, 8)]
+    assert sorted(zip(validation.userId, validation.movieId, strict=True)) == [(7, 3)]
+    assert sorted(zip(train.userId, train.movieId, strict=True)) == [(7, 1), (9, 3)]
 
 
 def test_split_by_time_holds_out_the_latest():
@@ -84,12 +83,13 @@ def test_split_by_time_holds_out_the_latest():
 
 
 def test_split_by_time_ties_and_min_train():
-    df = pd.DataFrame({"userId": [1, 1, 1, 2], "movieId": [1, 2, 3, 1], "rating": 3.0,
-                       "timestamp": [5, 5, 5, 9]})
+    df = pd.DataFrame(
+        {"userId": [1, 1, 1, 2], "movieId": [1, 2, 3, 1], "rating": 3.0, "timestamp": [5, 5, 5, 9]}
+    )
     train, _, test = split_by_time(df, n_test=1)
     # Ties broken by row order: the last row is the most recent. User 2 has one rating: kept.
     assert test.movieId.tolist() == [3]
-    assert sorted(zip(train.userId, train.movieId)) == [(1, 1), (1, 2), (2, 1)]
+    assert sorted(zip(train.userId, train.movieId, strict=True)) == [(1, 1), (1, 2), (2, 1)]
     _, _, test0 = split_by_time(df, n_test=5, min_train=0)
     assert len(test0) == 4
 
@@ -119,7 +119,9 @@ def test_docstring_examples_run():
 
 def test_split_by_time_refuses_text_timestamps_and_accepts_datetimes():
     # As text, "10" sorts before "9": user 1's latest rating (time 10) would look like the oldest.
-    df = pd.DataFrame({"userId": [1, 1, 1], "movieId": [1, 2, 3], "rating": 4.0, "timestamp": ["9", "10", "8"]})
+    df = pd.DataFrame(
+        {"userId": [1, 1, 1], "movieId": [1, 2, 3], "rating": 4.0, "timestamp": ["9", "10", "8"]}
+    )
     with pytest.raises(TypeError, match=r"timestamp must hold numbers.*pd.to_numeric"):
         split_by_time(df)
     assert len(df) == 3 and df["timestamp"].tolist() == ["9", "10", "8"]  # nothing lost or changed
@@ -132,8 +134,14 @@ def test_split_by_time_refuses_text_timestamps_and_accepts_datetimes():
 def test_split_global_time_by_hand_and_users_left():
     # times 1..10, 20 % held out -> times 9 and 10 (cut-off 9). User 1 rated at 1-3 and 5-8 (all
     # train), user 2 at 9 only (all test), user 3 at 4 and 10: only user 3 has a past and a future.
-    df = pd.DataFrame({"userId": [1, 1, 1, 1, 1, 1, 1, 2, 3, 3], "movieId": range(10), "rating": 3.0,
-                       "timestamp": [1, 2, 3, 5, 6, 7, 8, 9, 4, 10]})
+    df = pd.DataFrame(
+        {
+            "userId": [1, 1, 1, 1, 1, 1, 1, 2, 3, 3],
+            "movieId": range(10),
+            "rating": 3.0,
+            "timestamp": [1, 2, 3, 5, 6, 7, 8, 9, 4, 10],
+        }
+    )
     s = splits_module.split_global_time(df, 0.2)
     assert s.cutoff == 9 and sorted(s.test["timestamp"]) == [9, 10] and s.validation.empty
     assert s.train["timestamp"].max() < s.cutoff <= s.test["timestamp"].min()
@@ -156,8 +164,14 @@ def _availability_loop(ratings, test, items, users):
 def test_item_availability_equals_the_definition_and_never_shows_the_future():
     rng = np.random.default_rng(3)
     n = 300
-    df = pd.DataFrame({"userId": rng.integers(0, 15, n), "movieId": rng.integers(0, 40, n),
-                       "rating": 3.0, "timestamp": rng.integers(0, 1000, n)})
+    df = pd.DataFrame(
+        {
+            "userId": rng.integers(0, 15, n),
+            "movieId": rng.integers(0, 40, n),
+            "rating": 3.0,
+            "timestamp": rng.integers(0, 1000, n),
+        }
+    )
     _, _, test = split_by_time(df, test_fraction=0.3)
     items, users = np.arange(45), np.arange(16)  # items 40..44 and user 15 have no rating at all
     A = splits_module.item_availability(df, test, items, users)
@@ -166,7 +180,9 @@ def test_item_availability_equals_the_definition_and_never_shows_the_future():
     first = df.groupby("movieId")["timestamp"].min()
     for u, g in test.groupby("userId"):
         shown = items[A[u]]
-        assert (first.reindex(shown).to_numpy() < g["timestamp"].min()).all(), "nothing from the user's future"
+        assert (first.reindex(shown).to_numpy() < g["timestamp"].min()).all(), (
+            "nothing from the user's future"
+        )
     assert A.any(axis=1).all()
 
 
@@ -177,4 +193,6 @@ def test_item_availability_bad_input():
     with pytest.raises(ValueError, match="items lists an id more than once"):
         splits_module.item_availability(df, df, items=[1, 1], users=[1, 2])
     with pytest.raises(TypeError, match="timestamp must hold numbers"):
-        splits_module.item_availability(df.assign(timestamp=["1", "2"]), df, items=[1, 2], users=[1, 2])
+        splits_module.item_availability(
+            df.assign(timestamp=["1", "2"]), df, items=[1, 2], users=[1, 2]
+        )

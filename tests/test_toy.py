@@ -80,9 +80,7 @@ def test_features_table():
     assert X.shape == (5, 2) and X.dtype == np.float64
     assert features == ("romance", "action")
     assert movies == MOVIES
-    np.testing.assert_array_equal(
-        X, [[0.9, 0], [1.0, 0.01], [0.99, 0], [0.1, 1.0], [0, 0.9]]
-    )
+    np.testing.assert_array_equal(X, [[0.9, 0], [1.0, 0.01], [0.99, 0], [0.1, 1.0], [0, 0.9]])
 
 
 def test_features_give_the_lecture_prediction_4_95():

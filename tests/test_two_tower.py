@@ -1,4 +1,4 @@
-"""Tests for recsys_utils.two_tower: shapes, the unit range, unit-norm embeddings, seeds, a tiny fit."""
+"""Tests for recsys_utils.two_tower: shapes, unit range, unit-norm embeddings, seeds, a tiny fit."""
 
 import doctest
 
@@ -22,7 +22,10 @@ def test_doctests():
 
 def _data(seed=0, n=256, nu=5, nm=4):
     rng = np.random.default_rng(seed)
-    Xu, Xm = rng.normal(size=(n, nu)).astype(np.float32), rng.normal(size=(n, nm)).astype(np.float32)
+    Xu, Xm = (
+        rng.normal(size=(n, nu)).astype(np.float32),
+        rng.normal(size=(n, nm)).astype(np.float32),
+    )
     # A target the towers can learn: the cosine-like agreement of the first features.
     y = np.tanh(Xu[:, 0] * Xm[:, 0]).astype(np.float32)
     return Xu, Xm, y
@@ -66,8 +69,12 @@ def test_outputs_in_range_unit_norm_and_equal_to_the_dot_of_the_towers():
 
 
 def test_same_seed_same_weights_other_seed_other_weights():
-    a, b, c = build_two_tower(5, 4, seed=1), build_two_tower(5, 4, seed=1), build_two_tower(5, 4, seed=2)
-    for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
+    a, b, c = (
+        build_two_tower(5, 4, seed=1),
+        build_two_tower(5, 4, seed=1),
+        build_two_tower(5, 4, seed=2),
+    )
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
     assert not np.array_equal(a.model.get_weights()[0], c.model.get_weights()[0])
 
@@ -82,27 +89,39 @@ def test_a_tiny_fit_reduces_the_loss_and_repeats_with_the_same_seed():
     runs = []
     for _ in range(2):
         tt = build_two_tower(5, 4, layers=(16,), embedding_dim=8, seed=0)
-        hist = train_two_tower(tt, Xu, Xm, y, validation=(Xu[:32], Xm[:32], y[:32]),
-                               epochs=15, batch_size=32, learning_rate=1e-2, seed=0)
+        hist = train_two_tower(
+            tt,
+            Xu,
+            Xm,
+            y,
+            validation=(Xu[:32], Xm[:32], y[:32]),
+            epochs=15,
+            batch_size=32,
+            learning_rate=1e-2,
+            seed=0,
+        )
         runs.append((tt, hist))
     hist = runs[0][1]
     assert set(hist) == {"loss", "val_loss"} and len(hist["loss"]) == 15
     assert hist["loss"][-1] < 0.7 * hist["loss"][0], hist["loss"]
     assert runs[0][1] == runs[1][1], "same seed, same data: the same loss curve"
-    for wa, wb in zip(runs[0][0].model.get_weights(), runs[1][0].model.get_weights()):
+    for wa, wb in zip(runs[0][0].model.get_weights(), runs[1][0].model.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: build_two_tower(0, 3), ValueError, "n_user_features"),
-    (lambda: build_two_tower(3, 3, layers=256), TypeError, "sequence of layer sizes"),
-    (lambda: build_two_tower(3, 3, layers=(256, 0)), ValueError, "layers"),
-    (lambda: build_two_tower(3, 3, embedding_dim=2.5), ValueError, "embedding_dim"),
-    (lambda: build_two_tower(3, 3, l2=-1.0), ValueError, "l2"),
-    (lambda: to_unit_range([6.0]), ValueError, "outside the scale"),
-    (lambda: to_unit_range([1.0], scale=(5, 1)), ValueError, "low < high"),
-    (lambda: from_unit_range([np.nan]), ValueError, "NaN"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: build_two_tower(0, 3), ValueError, "n_user_features"),
+        (lambda: build_two_tower(3, 3, layers=256), TypeError, "sequence of layer sizes"),
+        (lambda: build_two_tower(3, 3, layers=(256, 0)), ValueError, "layers"),
+        (lambda: build_two_tower(3, 3, embedding_dim=2.5), ValueError, "embedding_dim"),
+        (lambda: build_two_tower(3, 3, l2=-1.0), ValueError, "l2"),
+        (lambda: to_unit_range([6.0]), ValueError, "outside the scale"),
+        (lambda: to_unit_range([1.0], scale=(5, 1)), ValueError, "low < high"),
+        (lambda: from_unit_range([np.nan]), ValueError, "NaN"),
+    ],
+)
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
@@ -126,6 +145,10 @@ def test_train_refuses_values_float32_cannot_hold():
     before = [w.copy() for w in tt.model.get_weights()]
     big = Xu.astype(np.float64)
     big[3, 1] = 1e39
-    with pytest.raises(ValueError, match=r"training user_X holds 1e\+39, beyond float32's largest.*standardize"):
+    with pytest.raises(
+        ValueError, match=r"training user_X holds 1e\+39, beyond float32's largest.*standardize"
+    ):
         train_two_tower(tt, big, Xm, y)
-    assert all(np.array_equal(a, b) for a, b in zip(before, tt.model.get_weights())), "nothing trained"
+    assert all(np.array_equal(a, b) for a, b in zip(before, tt.model.get_weights(), strict=True)), (
+        "nothing trained"
+    )

@@ -19,6 +19,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 PROJECT, EXTRAS = "recsys-utils", {"test"}
+# Packaging tools are left to the venv and to pip, as `pip freeze` does (an old pinned setuptools
+# breaks on newer Pythons).
+UNPINNED = {"pip", "setuptools", "wheel"}
 # Published in lockstep: pin the other flavour too, so macOS (plain tensorflow) gets the same release.
 TWINS = {"tensorflow-cpu": "tensorflow", "tensorflow": "tensorflow-cpu"}
 
@@ -47,7 +50,7 @@ def closure(project: str = PROJECT, extras: set[str] = EXTRAS) -> dict[str, str]
                 continue
             todo.append((req.name, set(req.extras)))
     found.pop(canonicalize_name(project))  # the project itself is installed editable, not pinned
-    return found
+    return {name: version for name, version in found.items() if name not in UNPINNED}
 
 
 def main() -> None:

@@ -58,7 +58,8 @@ def _package_namespaces() -> list[dict]:
 
 
 @contextmanager
-def _replaced(replacements: Mapping[int, tuple[Callable, Any]], namespaces: Sequence[dict]) -> Iterator[None]:
+def _replaced(replacements: Mapping[int, tuple[Callable, Any]],
+              namespaces: Sequence[dict]) -> Iterator[None]:
     saved = []
     for namespace in namespaces:
         for key, value in list(namespace.items()):
@@ -86,7 +87,8 @@ def substituted(replacements: Mapping[Callable, Callable], learner: Callable) ->
     """Within this context, the learner's notebook names bound to a key of ``replacements``
     are bound to its value (e.g. their gradients -> the package's, for the descent step)."""
     mine = namespace_of(learner)
-    return _replaced({id(k): (k, v) for k, v in replacements.items()}, [] if mine is None else [mine])
+    pairs = {id(k): (k, v) for k, v in replacements.items()}
+    return _replaced(pairs, [] if mine is None else [mine])
 
 
 def not_answered(exc: BaseException) -> bool:
@@ -116,8 +118,9 @@ def yours_or(fn: Callable, reference: Callable) -> Callable:
         except NotImplementedError:
             if not told:
                 told = True
-                print(f"({getattr(fn, '__name__', 'your function')} is not answered yet: the cells below "
-                      f"use the package's {getattr(reference, '__name__', 'function')} instead)")
+                mine, theirs = (getattr(f, "__name__", "?") for f in (fn, reference))
+                print(f"({mine} is not answered yet: the cells below use the package's {theirs} "
+                      "instead)")
             return reference(*args, **kwargs)
 
     return call

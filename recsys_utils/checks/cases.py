@@ -1,4 +1,4 @@
-"""The inputs that several notebooks' checks share: the lecture's numbers and seeded random problems.
+"""Inputs that several notebooks' checks share: the lecture's numbers, seeded random problems.
 
 Notebooks 01-04 check functions of ``(X, W, b, Y, R, lambda_)``; they all start on the lecture's
 toy table with the lecture's user parameters :data:`LECTURE_W` and ``b = 0``, then go on to
@@ -61,7 +61,8 @@ def cofi_cases(binary: bool = False, large: bool = False, alphas: tuple = ()) ->
         cases.append(cofi_case("random data", (*problem, lam), seed))
     if large:  # logits in the hundreds: log(g(z)) underflows unless computed from z
         X, W, b, Y, R = random_problem(6, 5, 3, seed=4, binary=True, scale=12.0)
-        cases.append(cofi_case("random data with large logits", (X, W, b, Y, R, 0.5), 4, large=True))
+        args = (X, W, b, Y, R, 0.5)
+        cases.append(cofi_case("random data with large logits", args, 4, large=True))
     if alphas:
         cases = [cofi_case(c.label.split(" (")[0], (*c.args, a), c.fields["seed"])
                  for c, a in zip(cases, alphas, strict=True)]
@@ -77,4 +78,5 @@ def cofi_case(source: str, args: tuple, seed: int | None, **extra: Any) -> Case:
     label = (f"{source} ({seed_text}{dims['n_movies']} movies x {dims['n_users']} users, "
              f"{dims['n_features']} features, lambda_={lam:g}{alpha})")
     zmax = float(np.abs(X @ W.T + b).max())
-    return Case(label, args, {**dims, "dims": dims, "lambda_": lam, "zmax": zmax, "seed": seed, **extra})
+    fields = {**dims, "dims": dims, "lambda_": lam, "zmax": zmax, "seed": seed, **extra}
+    return Case(label, args, fields)

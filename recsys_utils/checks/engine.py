@@ -25,8 +25,8 @@ import numpy as np
 from . import answers, verdicts
 from .verdicts import CheckFailed
 
-__all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close", "copying", "fmt", "show",
-           "shape_name"]
+__all__ = ["Case", "Trial", "Mistake", "CheckFailed", "run_check", "check_close", "close",
+           "copying", "fmt", "show", "shape_name"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ class Trial:
 
     def fields(self) -> dict:
         """Names for message templates: the case's fields, plus ``got``/``expected``/``part`` for
-        the smallest wrong part of the output (the easiest to read) and ``parts`` for all of them."""
+        the smallest wrong part of the output (the easiest to read) and ``parts`` for all of
+        them."""
         k = min(self.wrong, key=lambda i: np.size(self.part(self.expected, i)))
         names = self.parts or ("the result",)
         got = self.got[k] if self.parts and _is_tuple(self.got, len(self.parts)) else self.got
@@ -173,7 +174,8 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
         own answer.
     """
     if not callable(fn):
-        raise TypeError(f"check_{name} expects your function itself, e.g. check_{name}(my_function) "
+        raise TypeError(f"check_{name} expects your function itself, e.g. "
+                        f"check_{name}(my_function) "
                         f"without parentheses after my_function; got {type(fn).__name__}")
     answer = fn if answer is None else answer
     exercise = (exercises or {}).get(getattr(inspect.unwrap(answer), "__name__", None))
@@ -183,7 +185,8 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
     failed: list[Trial] = []
     raised: list[tuple[Exception, Case]] = []
     expected = [reference(*_copies(case.args)) for case in cases]
-    with answers.references_unavailable(references, answer), answers.substituted(substitute or {}, answer):
+    with answers.references_unavailable(references, answer), \
+            answers.substituted(substitute or {}, answer):
         for case, want in zip(cases, expected, strict=True):
             try:
                 got = fn(*_copies(case.args))
@@ -221,7 +224,8 @@ def run_check(name: str, fn: Callable[..., Any], reference: Callable[..., Any],
     f = trial.fields()
     what = "" if parts is None else f" {f['part']}"
     raise CheckFailed(
-        f"{name}: {len(failed) + len(raised)} of {len(cases)} checks failed. On {trial.case.label}:\n"
+        f"{name}: {len(failed) + len(raised)} of {len(cases)} checks failed. "
+        f"On {trial.case.label}:\n"
         f"  {diagnosis}\n{show('expected' + what, f['expected'], 10 + len(what))}\n"
         f"{show('got' + what, f['got'], 10 + len(what))}"
     )
@@ -234,7 +238,8 @@ def show(label: str, text: str, width: int) -> str:
     return f"  {label}:\n    " + text.replace("\n", "\n    ")
 
 
-def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *, atol: float = 1e-9) -> None:
+def check_close(name: str, got: Any, expected: Any, rtol: float = 1e-6, *,
+                atol: float = 1e-9) -> None:
     """Assert that ``got`` has the shape of ``expected`` and equals it within ``rtol``/``atol``.
 
     Prints ``✓ name`` (with the value, for a number) on success. Raises ``AssertionError``

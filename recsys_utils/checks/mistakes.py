@@ -17,7 +17,8 @@ import numpy as np
 
 from .engine import Mistake, Trial, shape_name
 
-__all__ = ["RETURNED_NONE", "NOT_A_NUMBER", "shape_mistakes", "with_structure", "same_set_other_order",
+__all__ = ["RETURNED_NONE", "NOT_A_NUMBER", "shape_mistakes", "with_structure",
+           "same_set_other_order",
            "not_indices"]
 
 # ----------------------------------------------------------------------------- structure
@@ -41,7 +42,8 @@ def _order(t: Trial) -> tuple[int, ...] | None:
     exp = [np.shape(e) for e in t.expected]
     if got == exp:
         return None
-    return next((p for p in permutations(range(len(exp))) if all(got[k] == exp[p[k]] for k in p)), None)
+    fits = (p for p in permutations(range(len(exp))) if all(got[k] == exp[p[k]] for k in p))
+    return next(fits, None)
 
 
 def _shape_text(t: Trial) -> str:
@@ -54,7 +56,8 @@ def _shape_text(t: Trial) -> str:
         advice = "keep the dimensions with keepdims=True, or reshape"
     else:
         advice = "check which matrices you multiply and along which axis you sum"
-    return f"{t.parts[k]} has shape {shape_name(g, dims)} but should be {shape_name(e, dims)}: {advice}"
+    return (f"{t.parts[k]} has shape {shape_name(g, dims)} but should be {shape_name(e, dims)}: "
+            f"{advice}")
 
 
 def shape_mistakes(parts: tuple[str, ...]) -> list[Mistake]:
@@ -64,7 +67,8 @@ def shape_mistakes(parts: tuple[str, ...]) -> list[Mistake]:
         Mistake(lambda t: f"return {len(parts)} values, in this order: {names}; "
                           f"your function returned {_kind(t.got)}",
                 when=lambda t: not (isinstance(t.got, (tuple, list)) and len(t.got) == len(parts))),
-        Mistake(lambda t: f"the values come back in the wrong order: return {names}; yours look like "
+        Mistake(lambda t: f"the values come back in the wrong order: return {names}; "
+                          "yours look like "
                           f"({', '.join(parts[i] for i in _order(t))})",
                 when=lambda t: _order(t) is not None),
         Mistake(_shape_text, when=lambda t: any(np.shape(g) != np.shape(e)

@@ -30,7 +30,8 @@ REFERENCES = (cofi_cost, cofi_cost_loop, cofi_cost_tf, cofi_cost_observed, cofi_
 # ----------------------------------------------------------------------------- the mistakes
 def _cofi_cost(X, W, b, Y, R, lambda_, *, err=0.5, reg_w=0.5, reg_x=0.5, reg_b=0.0, masked=True,
                divide=None, mask_before_b=False):
-    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of "cells";
+    """``J`` with one knob turned: ``divide`` by nothing (None), the number of "ratings" or of
+    "cells";
     ``mask_before_b``: R multiplies X Wᵀ only, so b - Y is left unmasked."""
     if mask_before_b:
         E = (X @ W.T) * R + b - Y
@@ -60,7 +61,8 @@ COFI_COST = [
             partial(_cofi_cost, reg_x=0.0)),
     Mistake("only X is regularized: add (λ/2) Σ W² for the user parameters too",
             partial(_cofi_cost, reg_w=0.0)),
-    Mistake("you regularized b: only W and X are regularized, not b", partial(_cofi_cost, reg_b=0.5)),
+    Mistake("you regularized b: only W and X are regularized, not b",
+            partial(_cofi_cost, reg_b=0.5)),
     Mistake("the regularization term uses λ where the formula has λ/2",
             partial(_cofi_cost, reg_w=1.0, reg_x=1.0)),
     Mistake(_MEAN, partial(_cofi_cost, divide="ratings")),

@@ -22,7 +22,8 @@ from .cases import cofi_cases
 from .engine import Mistake, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_cofi_gradients", "check_gradient_descent_step", "COFI_GRADIENTS", "GD_STEP", "EXERCISES"]
+__all__ = ["check_cofi_gradients", "check_gradient_descent_step", "COFI_GRADIENTS", "GD_STEP",
+           "EXERCISES"]
 
 #: The notebook's function names -> the exercise they answer.
 EXERCISES = {"my_cofi_gradients": "Exercise 1", "my_gradient_descent_step": "Exercise 2"}
@@ -65,22 +66,26 @@ COFI_GRADIENTS = [
             "not Y - (X @ W.T + b)", partial(_grads, sign=-1.0)),
     Mistake("{parts}: the derivative of (λ/2) w² is λ w, not (λ/2) w", partial(_grads, reg=0.5)),
     Mistake("{parts} kept the ½ of J: the 2 from differentiating the square cancels it, so "
-            "dX = E @ W + lambda_ * X with E = (X @ W.T + b - Y) * R, no ½", partial(_grads, half=0.5)),
+            "dX = E @ W + lambda_ * X with E = (X @ W.T + b - Y) * R, no ½",
+            partial(_grads, half=0.5)),
     Mistake("{parts} kept the ½ of J on every term: the 2 from differentiating the squares cancels "
-            "it, dX = E @ W + lambda_ * X, dW = E.T @ X + lambda_ * W", partial(_grads, half=0.5, reg=0.5)),
+            "it, dX = E @ W + lambda_ * X, dW = E.T @ X + lambda_ * W",
+            partial(_grads, half=0.5, reg=0.5)),
 ]
 
 GD_STEP = [
     Mistake("you moved uphill: {parts} went along the gradient; subtract it, X - alpha * dX",
             partial(_gd_step, sign=1.0)),
-    Mistake("you updated one parameter before taking the next one's gradient: compute dX, dW and db "
+    Mistake("you updated one parameter before taking the next one's gradient: compute dX, dW "
+            "and db "
             "all at the old X, W, b first, then update all three (a simultaneous update)",
             partial(_gd_step, sequential=True)),
     Mistake("the learning rate is missing: the step is X - alpha * dX, not X - dX",
             partial(_gd_step, use_alpha=False)),
     Mistake("b was updated with a regularization term: b is not regularized, so db has no "
             "lambda_ * b", partial(_gd_step, reg_b=1.0)),
-    Mistake("the gradients for {parts} leave out the regularization term: dX = E @ W + lambda_ * X, "
+    Mistake("the gradients for {parts} leave out the regularization term: "
+            "dX = E @ W + lambda_ * X, "
             "dW = E.T @ X + lambda_ * W", partial(_gd_step, reg=0.0)),
     Mistake("the gradients for {parts} are not masked: multiply the error matrix by R first",
             partial(_gd_step, masked=False)),
@@ -98,7 +103,8 @@ def _their_gradients(step: Callable) -> list[Callable]:
     exercise_1 = [namespace.get(n) for n, ex in EXERCISES.items() if ex == "Exercise 1"]
     last = [ANSWERS["cofi_gradients"][0]] if "cofi_gradients" in ANSWERS else []
     found = [g for g in called if callable(g) and any(g is h for h in exercise_1 + last)]
-    return [g for k, g in enumerate(found) if g is not cofi_gradients and all(g is not h for h in found[:k])]
+    return [g for k, g in enumerate(found)
+            if g is not cofi_gradients and all(g is not h for h in found[:k])]
 
 
 # ----------------------------------------------------------------------------- the checks
@@ -110,8 +116,10 @@ def check_cofi_gradients(fn: Callable) -> None:
     """
     run_check("cofi_gradients", fn, cofi_gradients, cofi_cases(),
               with_structure(COFI_GRADIENTS, GRADS), parts=GRADS, rtol=1e-5,
-              hint="E = R ⊙ (X Wᵀ + b - Y), dX = E W + λX, dW = Eᵀ X + λW, db = the column sums of E.",
-              references=(cofi_gradients, cofi_gradients_loop, gradient_descent_step, gradient_descent,
+              hint="E = R ⊙ (X Wᵀ + b - Y), dX = E W + λX, dW = Eᵀ X + λW, "
+                   "db = the column sums of E.",
+              references=(cofi_gradients, cofi_gradients_loop, gradient_descent_step,
+                          gradient_descent,
                           cofi_cost_tf, cofi_cost_observed_tf), exercises=EXERCISES)
 
 
@@ -128,12 +136,15 @@ def check_gradient_descent_step(fn: Callable) -> None:
     cases = cofi_cases(alphas=(0.01, 0.05, 0.1, 0.02))
     parts = ("X", "W", "b")
     theirs = _their_gradients(fn)
-    run_check("gradient_descent_step", fn, gradient_descent_step, cases, with_structure(GD_STEP, parts),
+    run_check("gradient_descent_step", fn, gradient_descent_step, cases,
+              with_structure(GD_STEP, parts),
               parts=parts, rtol=1e-5,
-              hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the gradients of J.",
+              hint="X - alpha * dX, W - alpha * dW, b - alpha * db, with dX, dW, db the "
+                   "gradients of J.",
               references=(gradient_descent_step, gradient_descent), exercises=EXERCISES,
               substitute={g: cofi_gradients for g in theirs})
     wrong = [g for g in theirs if not ANSWERS.get("cofi_gradients", (g, True))[1]]
     if wrong:
-        print(f"  Your step is right for the package's gradients, put in place of your {wrong[0].__name__} "
-              "while this check ran; Exercise 1's check does not accept your gradients yet: fix them there.")
+        print(f"  Your step is right for the package's gradients, put in place of your "
+              f"{wrong[0].__name__} while this check ran; Exercise 1's check does not accept your "
+              "gradients yet: fix them there.")

@@ -26,9 +26,11 @@ EXERCISES = {"my_sigmoid": "Exercise 1", "my_binary_cost": "Exercise 2"}
 
 
 # ----------------------------------------------------------------------------- the mistakes
-def _binary_cost(X, W, b, Y, R, lambda_, *, loss="log", masked=True, reg=0.5, reg_b=0.0, divide=None):
+def _binary_cost(X, W, b, Y, R, lambda_, *, loss="log", masked=True, reg=0.5, reg_b=0.0,
+                 divide=None):
     """The cost with one knob turned: ``loss`` "log", "swapped" labels, "squared" error of g(z)
-    (with or without the 1/2) or "linear" (of z); ``divide`` by nothing, the "ratings" or the "cells"."""
+    (with or without the 1/2) or "linear" (of z); ``divide`` by nothing, the "ratings" or the
+    "cells"."""
     Z = X @ W.T + b
     L = {"log": lambda: np.logaddexp(0.0, Z) - Y * Z,
          "swapped": lambda: np.logaddexp(0.0, Z) - (1 - Y) * Z,
@@ -61,7 +63,8 @@ BINARY_COST = [
             "or 1 there and log(0) = -inf. " + _STABLE,
             when=lambda t: not np.all(np.isfinite(np.asarray(t.got, dtype=float)))),
     Mistake("correct for moderate logits but not when |z| reaches {zmax:.0f} (clipping or log of "
-            "a rounded g(z) loses the value). " + _STABLE, when=lambda t: t.case.fields.get("large")),
+            "a rounded g(z) loses the value). " + _STABLE,
+            when=lambda t: t.case.fields.get("large")),
     Mistake(_SQUARED, partial(_binary_cost, loss="squared")),
     Mistake(_SQUARED, partial(_binary_cost, loss="squared_no_half")),
     Mistake(_SQUARED, partial(_binary_cost, loss="linear")),
@@ -69,7 +72,8 @@ BINARY_COST = [
             partial(_binary_cost, masked=False)),
     Mistake("the regularization term is missing: add (λ/2) Σ W² + (λ/2) Σ X²",
             partial(_binary_cost, reg=0.0)),
-    Mistake("you regularized b: only W and X are regularized, not b", partial(_binary_cost, reg_b=0.5)),
+    Mistake("you regularized b: only W and X are regularized, not b",
+            partial(_binary_cost, reg_b=0.5)),
     Mistake("the labels are swapped: the loss is -y log g(z) - (1 - y) log(1 - g(z)); yours has "
             "y and 1 - y exchanged", partial(_binary_cost, loss="swapped")),
     Mistake("you averaged instead of summing: J is the sum of the losses over the entries with "
@@ -103,5 +107,6 @@ def check_binary_cost(fn: Callable) -> None:
     """
     run_check("binary_cost", fn, binary_cost, cofi_cases(binary=True, large=True),
               with_structure(BINARY_COST), rtol=1e-5,
-              hint="J = Σ_{r(i,j)=1} [-y log g(z) - (1-y) log(1-g(z))] + (λ/2)(Σ W² + Σ X²), z = X Wᵀ + b.",
+              hint="J = Σ_{r(i,j)=1} [-y log g(z) - (1-y) log(1-g(z))] + (λ/2)(Σ W² + Σ X²), "
+                   "z = X Wᵀ + b.",
               references=(binary_cost, binary_cost_loop, binary_cost_tf), exercises=EXERCISES)

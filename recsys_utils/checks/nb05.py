@@ -23,7 +23,8 @@ from .cases import RANDOM_SHAPES, random_problem
 from .engine import Case, Mistake, Trial, close, fmt, run_check
 from .mistakes import with_structure
 
-__all__ = ["check_normalize_ratings", "check_fit_new_user", "NORMALIZE_SHAPES", "NORMALIZE", "FIT_NEW_USER",
+__all__ = ["check_normalize_ratings", "check_fit_new_user", "NORMALIZE_SHAPES", "NORMALIZE",
+           "FIT_NEW_USER",
            "EXERCISES"]
 
 #: The notebook's function names -> the exercise they answer.
@@ -32,7 +33,8 @@ EXERCISES = {"my_normalize_ratings": "Exercise 1", "my_fit_new_user": "Exercise 
 
 # ----------------------------------------------------------------------------- normalize_ratings
 def _normalize(Y, R, *, over="rated", masked=True):
-    """Mean normalization with one knob turned: ``over`` the "rated" entries or "all"; ``masked``."""
+    """Mean normalization with one knob turned: ``over`` the "rated" entries or "all";
+    ``masked``."""
     mu = ((Y * R).sum(axis=1, keepdims=True) / R.sum(axis=1, keepdims=True) if over == "rated"
           else Y.mean(axis=1, keepdims=True))
     return ((Y - mu) * R if masked else Y - mu), mu
@@ -58,7 +60,8 @@ NORMALIZE_SHAPES = [
 ]
 
 NORMALIZE = [
-    Mistake(lambda t: f"mu = {fmt(np.ravel(t.got[1]), shape=False)}: you averaged over unrated entries too: "
+    Mistake(lambda t: f"mu = {fmt(np.ravel(t.got[1]), shape=False)}: you averaged over unrated "
+                      "entries too: "
                       "divide each movie's sum of ratings by its number of ratings, "
                       "R.sum(axis=1), not by n_users", partial(_normalize, over="all")),
     Mistake("Ynorm is -mu at the unrated entries (Y holds a placeholder 0 there): multiply by R, "
@@ -92,11 +95,14 @@ def _w_shape(t: Trial) -> str:
     g, n, m = np.shape(t.got[0]), t.case.fields["n_features"], t.case.fields["m"]
     flat = f"w has shape {g} but should be flat, (n_features,) = ({n},)"
     if g == (1, n):
-        return f"{flat}, like one row of W taken as W[j]: return theta[:n] of a 1-D theta (or np.ravel(w))"
+        return (f"{flat}, like one row of W taken as W[j]: return theta[:n] of a 1-D theta "
+                "(or np.ravel(w))")
     if g == (n, 1):
-        return (f"{flat}: your targets t are a column because mu[item_idx] is one, shape (m, 1) = ({m}, 1); "
-                "use mu[item_idx, 0] so that t = ratings - mu[item_idx, 0] has shape (m,) and theta is 1-D")
-    return (f"{flat}: ratings, shape (m,) = ({m},), minus mu[item_idx], shape (m, 1), broadcasts into an "
+        return (f"{flat}: your targets t are a column because mu[item_idx] is one, shape (m, 1) "
+                f"= ({m}, 1); use mu[item_idx, 0] so that t = ratings - mu[item_idx, 0] has shape "
+                "(m,) and theta is 1-D")
+    return (f"{flat}: ratings, shape (m,) = ({m},), minus mu[item_idx], shape (m, 1), broadcasts "
+            "into an "
             f"(m, m) = ({m}, {m}) matrix; use mu[item_idx, 0] so that t has shape (m,)")
 
 
@@ -108,11 +114,13 @@ def _w_is_matrix(t: Trial) -> bool:
 FIT_NEW_USER = [
     Mistake(_w_shape, when=_w_is_matrix),
     Mistake("w has n_features + 1 = {n_plus_1} entries: theta holds w and then b, so w = theta[:n] "
-            "and b = theta[n]", when=lambda t: np.shape(t.got[0]) == (t.case.fields["n_features"] + 1,)),
+            "and b = theta[n]",
+            when=lambda t: np.shape(t.got[0]) == (t.case.fields["n_features"] + 1,)),
     Mistake(lambda t: f"b should be a single number, but yours has shape {np.shape(t.got[1])}: "
                       "return b = float(theta[n])",
             when=lambda t: np.ndim(t.got[1]) > 0 and np.shape(t.got[0]) == np.shape(t.expected[0])),
-    Mistake("b was regularized too: D = diag(1, ..., 1, 0) has a 0 in its last entry, the one for b, "
+    Mistake("b was regularized too: D = diag(1, ..., 1, 0) has a 0 in its last entry, the one "
+            "for b, "
             "because b is not regularized", partial(_fit_new_user, d_zero=None)),
     Mistake("the 0 in D is on the first diagonal entry, so b is regularized and w_1 is not: with "
             "the column of ones last in A, b is theta[n], so set D[n, n] = 0",
@@ -120,7 +128,8 @@ FIT_NEW_USER = [
     Mistake("your A has the column of ones first, so theta[0] is b and theta[1:] is w; you took "
             "w = theta[:n], b = theta[n]", partial(_fit_new_user, ones="first", d_zero="first")),
     Mistake("μ was not subtracted: the model was trained on normalized ratings, so the targets are "
-            "t = ratings - mu[item_idx, 0], not the raw ratings", partial(_fit_new_user, center=False)),
+            "t = ratings - mu[item_idx, 0], not the raw ratings",
+            partial(_fit_new_user, center=False)),
     Mistake("λ is missing: the penalty (λ/2)||w||² adds lambda_ * D to the matrix, "
             "(A.T @ A + lambda_ * D) theta = A.T @ t", partial(_fit_new_user, reg=0.0)),
     Mistake("the matrix has λ/2 where it needs λ: the derivative of (λ/2)||w||² is λ w, so use "
@@ -159,13 +168,15 @@ def check_normalize_ratings(fn: Callable) -> None:
 
 def _new_user_case(label: str, X: np.ndarray, mu: np.ndarray, rated: dict[int, float], lam: float,
                    **extra: Any) -> Case:
-    """A new user who gave ``rated[i]`` stars to movie row ``i``, against features ``X`` and means ``mu``."""
+    """A new user who gave ``rated[i]`` stars to movie row ``i``, against features ``X`` and
+    means ``mu``."""
     idx, y = np.array(list(rated), dtype=np.int64), np.array(list(rated.values()), dtype=float)
     n_movies, n = X.shape
     dims = {"n_movies": n_movies, "n_features": n, "m": len(idx)}
     ratings = f"{len(idx)} rating{'' if len(idx) == 1 else 's'}"
     return Case(f"{label} ({n_movies} movies, {n} features, {ratings}, lambda_={lam:g})",
-                (X, mu, idx, y, lam), {**dims, "dims": dims, "n_plus_1": n + 1, "lambda_": lam, **extra})
+                (X, mu, idx, y, lam),
+                {**dims, "dims": dims, "n_plus_1": n + 1, "lambda_": lam, **extra})
 
 
 def check_fit_new_user(fn: Callable) -> None:
@@ -185,7 +196,8 @@ def check_fit_new_user(fn: Callable) -> None:
         _new_user_case("the lecture's toy features and mu, a newcomer who rated 'Love at last' 5, "
                        "'Nonstop car chases' 1, 'Swords vs. karate' 2", X, mu,
                        {0: 5.0, 3: 1.0, 4: 2.0}, 1.0),
-        _new_user_case("the lecture's toy features, Eve, who has rated nothing: no data, so w = 0, b = 0",
+        _new_user_case("the lecture's toy features, Eve, who has rated nothing: no data, so "
+                       "w = 0, b = 0",
                        X, mu, {}, 1.0, eve=True),
         _new_user_case("the lecture's toy features, one rating: 'Romance forever', 4 stars",
                        X, mu, {1: 4.0}, 1.0),
@@ -198,6 +210,7 @@ def check_fit_new_user(fn: Callable) -> None:
         cases.append(_new_user_case(f"random data (seed {seed})", X_r, mu_r, rated, lam))
     run_check("fit_new_user", fn, fit_new_user, cases, with_structure(FIT_NEW_USER, ("w", "b")),
               parts=("w", "b"), rtol=1e-5,
-              hint="A = [X[item_idx], 1], t = ratings - mu[item_idx, 0], D = diag(1, ..., 1, 0); solve "
+              hint="A = [X[item_idx], 1], t = ratings - mu[item_idx, 0], D = diag(1, ..., 1, 0); "
+                   "solve "
                    "(A.T @ A + lambda_ * D) theta = A.T @ t; w = theta[:n], b = theta[n].",
               references=(fit_new_user,), exercises=EXERCISES)

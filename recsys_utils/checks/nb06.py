@@ -64,7 +64,8 @@ def _cost_observed(X, W, b, item_idx, user_idx, y, lambda_, *, err=0.5, reg=0.5,
     E = pred + bg - y
     data = err * np.sum(E**2) / (len(y) if mean else 1.0)
     penalty = {"all": lambda: np.sum(W**2) + np.sum(X**2),
-               "rated": lambda: np.sum(W[np.unique(user_idx)] ** 2) + np.sum(X[np.unique(item_idx)] ** 2),
+               "rated": lambda: (np.sum(W[np.unique(user_idx)] ** 2)
+                                 + np.sum(X[np.unique(item_idx)] ** 2)),
                "gathered": lambda: np.sum(Wg**2) + np.sum(Xg**2)}[reg_rows]()
     return data + lambda_ * (reg * penalty + reg_b * np.sum(b**2))
 
@@ -90,19 +91,25 @@ COFI_COST_OBSERVED = [
     Mistake("you regularized only the movies and users that have a rating: the formula sums over "
             "all of X and W (this case has a movie and a user without ratings)",
             partial(_cost_observed, reg_rows="rated")),
-    Mistake("you regularized b: only W and X are regularized, not b", partial(_cost_observed, reg_b=0.5)),
-    Mistake("b is missing from the prediction: add each rating's user bias, tf.gather(b[0], user_idx)",
+    Mistake("you regularized b: only W and X are regularized, not b",
+            partial(_cost_observed, reg_b=0.5)),
+    Mistake("b is missing from the prediction: add each rating's user bias, "
+            "tf.gather(b[0], user_idx)",
             partial(_cost_observed, bias=None)),
     Mistake("the bias is gathered with item_idx: b holds one bias per user, so rating t needs "
-            "b[0, user_idx[t]], i.e. tf.gather(b[0], user_idx)", partial(_cost_observed, bias="item")),
-    Mistake("the indices are swapped: rows of X are movies, so gather them with item_idx; rows of W "
+            "b[0, user_idx[t]], i.e. tf.gather(b[0], user_idx)",
+            partial(_cost_observed, bias="item")),
+    Mistake("the indices are swapped: rows of X are movies, so gather them with item_idx; rows of "
+            "W "
             "are users, so gather them with user_idx", partial(_cost_observed, swap=True)),
-    Mistake("you multiplied every gathered movie row with every gathered user row (an N x N matrix, "
+    Mistake("you multiplied every gathered movie row with every gathered user row (an N x N "
+            "matrix, "
             "N = {N} ratings): the prediction for rating t is the row-wise dot product, "
             "tf.reduce_sum(tf.gather(X, item_idx) * tf.gather(W, user_idx), axis=1)",
             partial(_cost_observed, outer=True)),
     Mistake("you averaged instead of summing: tf.reduce_mean divides by the number of ratings "
-            "N = {N}; J adds the squared errors up with tf.reduce_sum", partial(_cost_observed, mean=True)),
+            "N = {N}; J adds the squared errors up with tf.reduce_sum",
+            partial(_cost_observed, mean=True)),
 ]
 
 
@@ -134,7 +141,8 @@ def _shrunk_means(item_idx, y, n_movies, k, *, prior="global", top="k_prior", bo
     return mu
 
 
-def _both_fallbacks(message: str, colds: tuple[str, ...] = ("global", "formula"), **knobs) -> list[Mistake]:
+def _both_fallbacks(message: str, colds: tuple[str, ...] = ("global", "formula"),
+                    **knobs) -> list[Mistake]:
     """The same mistake with an unrated movie given the global mean (or the learner's prior), or
     left to the formula (``k * prior / k`` = the prior for k > 0)."""
     return [Mistake(message, partial(_shrunk_means, cold=cold, **knobs)) for cold in colds]
@@ -146,10 +154,12 @@ def _has_nan(t: Trial) -> bool:
 
 SHRUNK_MOVIE_MEANS = [
     Mistake(lambda t: f"return one mean per movie as a flat array, shape (n_movies,) = "
-                      f"({t.case.fields['n_movies']},); yours has shape {np.shape(t.got)}: use np.ravel "
+                      f"({t.case.fields['n_movies']},); yours has shape {np.shape(t.got)}: use "
+                      "np.ravel "
                       "or [:, 0] for a column",
             when=lambda t: np.shape(t.got) == (t.case.fields["n_movies"], 1)),
-    Mistake(lambda t: f"return one mean for each of the n_movies = {t.case.fields['n_movies']} movies, "
+    Mistake(lambda t: f"return one mean for each of the n_movies = {t.case.fields['n_movies']} "
+                      "movies, "
                       f"including those without ratings; yours has shape {np.shape(t.got)}: "
                       "np.bincount(item_idx, minlength=n_movies)",
             when=lambda t: np.ndim(t.got) == 1 and len(t.got) != t.case.fields["n_movies"]),
@@ -188,7 +198,8 @@ def _observed_case(source: str, X: np.ndarray, W: np.ndarray, b: np.ndarray, Y: 
     label = (f"{source} ({n_movies} movies x {n_users} users, {n} features, {len(y)} ratings, "
              f"lambda_={lam:g})")
     dims = {"n_movies": n_movies, "n_users": n_users, "n_features": n}
-    return Case(label, (X, W, b, item_idx, user_idx, y, lam), {**dims, "dims": dims, "N": len(y), "lambda_": lam})
+    fields = {**dims, "dims": dims, "N": len(y), "lambda_": lam}
+    return Case(label, (X, W, b, item_idx, user_idx, y, lam), fields)
 
 
 def _observed_cases() -> list[Case]:
@@ -204,7 +215,8 @@ def _observed_cases() -> list[Case]:
         R[i, i % 4] = 1.0
     for j in np.flatnonzero(R[:6, :4].sum(axis=0) == 0):
         R[j, j] = 1.0
-    cases.append(_observed_case("random data (seed 1) where the last movie and the last user have no "
+    cases.append(_observed_case("random data (seed 1) where the last movie and the last user have "
+                                "no "
                                 "rating", X, W, b, Y * R, R, 0.7))
     for (n_m, n_u, n, lam, seed), what in (((6, 6, 4, 1.3, 2), "square"),
                                            ((4, 9, 2, 2.0, 3), "more users than movies")):
@@ -230,7 +242,8 @@ def _with_tensors(fn: Callable, tensors: bool | None) -> Callable:
 
 
 def check_cofi_cost_observed(fn: Callable, *, tensors: bool | None = None) -> None:
-    """Check ``fn(X, W, b, item_idx, user_idx, y, lambda_)``, :math:`J(w, b, x)` over the observed ratings.
+    """Check ``fn(X, W, b, item_idx, user_idx, y, lambda_)``, :math:`J(w, b, x)` over the observed
+    ratings.
 
     ``X`` is ``(n_movies, n_features)``, ``W`` ``(n_users, n_features)``, ``b`` ``(1, n_users)``,
     ``item_idx``, ``user_idx`` and ``y`` ``(n_ratings,)``; the result is a number or a scalar
@@ -249,11 +262,13 @@ def check_cofi_cost_observed(fn: Callable, *, tensors: bool | None = None) -> No
     >>> check_cofi_cost_observed(my_cost, tensors=False)
     ✓ cofi_cost_observed: all 4 checks passed
     """
-    run_check("cofi_cost_observed", _with_tensors(fn, tensors), cofi_cost_observed, _observed_cases(),
+    run_check("cofi_cost_observed", _with_tensors(fn, tensors), cofi_cost_observed,
+              _observed_cases(),
               [RETURNED_NONE, *COFI_COST_OBSERVED, COST_NOT_A_NUMBER], rtol=1e-5,
               hint="pred = Σ_k X[item_idx] * W[user_idx] (row-wise) + b[0, user_idx]; "
                    "J = ½ Σ (pred - y)² + (λ/2)(Σ W² + Σ X²).",
-              references=(cofi_cost_observed, cofi_cost_observed_tf, cofi_cost, cofi_cost_tf, cofi_cost_loop),
+              references=(cofi_cost_observed, cofi_cost_observed_tf, cofi_cost, cofi_cost_tf,
+                          cofi_cost_loop),
               exercises=EXERCISES, answer=fn)
 
 
@@ -266,7 +281,8 @@ def _shrunk_case(label: str, item_idx: Any, y: Any, n_movies: int, k: float) -> 
     item_idx, y = np.asarray(item_idx, dtype=np.int32), np.asarray(y, dtype=float)
     n_cold = n_movies - len(np.unique(item_idx))
     gm = float(y.mean())
-    text = (f"{label} ({n_movies} movies, {len(y)} ratings, {n_cold} movie{'' if n_cold == 1 else 's'} "
+    movies = "movie" if n_cold == 1 else "movies"
+    text = (f"{label} ({n_movies} movies, {len(y)} ratings, {n_cold} {movies} "
             f"without ratings, global mean {gm:.4g}, k={k:g})")
     return Case(text, (item_idx, y, n_movies, k),
                 {"n_movies": n_movies, "k": k, "global_mean": gm, "k_gm": k * gm})
@@ -277,20 +293,23 @@ def _shrunk_cases() -> list[Case]:
     (so a result without minlength=n_movies comes out short) and whose counts vary from 1 to many
     (so shrinking matters); the tiny table with k = 0 (0 / 0 for the unrated movie)."""
     tiny = ([0, 0, 1], [5.0, 3.0, 1.0], 3)  # movie 0 rated 5 and 3, movie 1 rated 1, movie 2 never
-    cases = [_shrunk_case("the tiny table: movie 0 rated 5 and 3, movie 1 rated 1, movie 2 never", *tiny, 1.0)]
+    cases = [_shrunk_case("the tiny table: movie 0 rated 5 and 3, movie 1 rated 1, movie 2 never",
+                          *tiny, 1.0)]
     for n_movies, n_ratings, k, seed in ((8, 20, 2.0, 1), (12, 40, 5.0, 2)):
         rng = np.random.default_rng(seed)
         popularity = rng.pareto(1.0, n_movies - 2) + 0.1  # skewed: a few movies get most ratings
-        rated = np.flatnonzero(np.arange(n_movies - 1) != 2)  # movie 2 and the last one are never rated
+        rated = np.flatnonzero(np.arange(n_movies - 1) != 2)  # movie 2 and the last: never rated
         item_idx = np.sort(np.concatenate([rated, rng.choice(rated, n_ratings - len(rated),
                                                              p=popularity / popularity.sum())]))
         y = rng.integers(1, 11, n_ratings) / 2
         cases.append(_shrunk_case(f"random ratings (seed {seed})", item_idx, y, n_movies, k))
-    return cases + [_shrunk_case("the tiny table with k = 0: the plain means, and 3 for movie 2", *tiny, 0.0)]
+    return cases + [_shrunk_case("the tiny table with k = 0: the plain means, and 3 for movie 2",
+                                 *tiny, 0.0)]
 
 
 def check_shrunk_movie_means(fn: Callable) -> None:
-    """Check ``fn(item_idx, y, n_movies, k) -> mu``, each movie's mean shrunk towards the global mean.
+    """Check ``fn(item_idx, y, n_movies, k) -> mu``, each movie's mean shrunk towards the global
+    mean.
 
     ``item_idx`` (int) and ``y`` have shape ``(n_ratings,)``; ``mu`` has shape ``(n_movies,)``,
     :math:`\\mu_i = (\\sum_t [i_t = i]\\, y_t + k \\bar y) / (n_i + k)`, and :math:`\\bar y` for a
@@ -305,12 +324,15 @@ def check_shrunk_movie_means(fn: Callable) -> None:
     >>> def my_means(item_idx, y, n_movies, k):
     ...     counts = np.bincount(item_idx, minlength=n_movies)
     ...     sums = np.bincount(item_idx, weights=y, minlength=n_movies)
-    ...     return np.where(counts > 0, (sums + k * y.mean()) / np.maximum(counts + k, 1e-300), y.mean())
+    ...     shrunk = (sums + k * y.mean()) / np.maximum(counts + k, 1e-300)
+    ...     return np.where(counts > 0, shrunk, y.mean())
     >>> check_shrunk_movie_means(my_means)
     ✓ shrunk_movie_means: all 4 checks passed
     """
     run_check("shrunk_movie_means", fn, _shrunk_reference, _shrunk_cases(),
               [RETURNED_NONE, *SHRUNK_MOVIE_MEANS], rtol=1e-5,
-              hint="counts = np.bincount(item_idx, minlength=n_movies), sums = the same with weights=y; "
+              hint="counts = np.bincount(item_idx, minlength=n_movies), sums = the same with "
+                   "weights=y; "
                    "mu = (sums + k * y.mean()) / (counts + k), y.mean() where counts == 0.",
-              references=(movie_mean_baseline, smoothed_item_mean, shrunk_mean), exercises=EXERCISES)
+              references=(movie_mean_baseline, smoothed_item_mean, shrunk_mean),
+              exercises=EXERCISES)

@@ -40,18 +40,21 @@ def _nearest(VM, i, k, *, keep_self=False, far=False, skip_first=False, dot=Fals
 
 
 NEAREST = [
-    Mistake("you returned k - 1 = {k_minus_1} movies: after leaving movie {i} out, take the first k",
+    Mistake("you returned k - 1 = {k_minus_1} movies: after leaving movie {i} out, take the first "
+            "k",
             partial(_nearest, skip_first=True)),
-    Mistake(lambda t: f"return k = {t.case.fields['k']} movie indices; yours has shape {np.shape(t.got)}",
+    Mistake(lambda t: f"return k = {t.case.fields['k']} movie indices; yours has shape "
+                      f"{np.shape(t.got)}",
             when=lambda t: np.shape(t.got) != np.shape(t.expected)),
     Mistake("return movie indices (np.argsort), not distances", when=not_indices),
     Mistake("movie {i} is in its own list (its distance to itself is 0): set d[i] = np.inf before "
             "sorting", partial(_nearest, keep_self=True)),
-    Mistake("farthest first: sort by increasing distance, np.argsort(d), so the nearest comes first",
+    Mistake("farthest first: sort by increasing distance, np.argsort(d), so the nearest comes "
+            "first",
             partial(_nearest, far=True)),
     Mistake("you ranked by the largest dot product {vec}(k) · {vec}(i): the exercise asks for the "
-            "smallest squared distance ||{vec}(k) - {vec}(i)||² (the two orders agree only for vectors "
-            "of length 1)", partial(_nearest, dot=True)),
+            "smallest squared distance ||{vec}(k) - {vec}(i)||² (the two orders agree only for "
+            "vectors of length 1)", partial(_nearest, dot=True)),
     Mistake("the right movies in the wrong order: nearest first (np.argsort sorts; np.argpartition "
             "does not)", when=same_set_other_order),
 ]
@@ -67,7 +70,8 @@ def nearest_cases(vec: str) -> list[Case]:
     and three (i, k); ``vec`` names the vectors in the messages ("x" or "v_m")."""
     VM = np.random.default_rng(0).normal(size=(40, 6)) * np.linspace(0.5, 2.0, 40)[:, None]
     return [Case(f"40 random vectors of 6 features, movie i={i}, k={k}", (VM, i, k),
-                 {"i": i, "k": k, "k_minus_1": k - 1, "vec": vec}) for i, k in ((0, 10), (17, 5), (39, 3))]
+                 {"i": i, "k": k, "k_minus_1": k - 1, "vec": vec})
+            for i, k in ((0, 10), (17, 5), (39, 3))]
 
 
 def check_related(fn: Callable) -> None:
@@ -101,30 +105,35 @@ def _same_genres_mean(genres, values, known, *, group=True, only_known=True, fal
         for key in ks if ok else ():
             sums[key] = sums.get(key, 0.0) + v
             counts[key] = counts.get(key, 0) + 1
-    fall = {"known": values[known].mean(), "all": values.mean(), "zero": 0.0, "nan": np.nan}[fallback]
+    fall = {"known": values[known].mean(), "all": values.mean(), "zero": 0.0,
+            "nan": np.nan}[fallback]
     means = [[sums[key] / counts[key] for key in ks if key in counts] for ks in keys]
     return np.array([np.mean(m) if m else fall for m in means])
 
 
 SAME_GENRES_MEAN = [
-    Mistake(lambda t: f"return one value per movie, shape ({len(t.case.args[0])},); yours has shape "
+    Mistake(lambda t: f"return one value per movie, shape ({len(t.case.args[0])},); yours has "
+                      "shape "
                       f"{np.shape(t.got)}", when=lambda t: np.shape(t.got) != np.shape(t.expected)),
     Mistake("NaN: a genre string that no known movie has needs the fallback, the mean of the known "
-            "values ({known_mean:.4g})", when=lambda t: bool(np.isnan(np.asarray(t.got, dtype=float)).any())),
-    Mistake("the fallback is the mean over the known movies only ({known_mean:.4g}); yours is the mean "
-            "over every movie ({all_mean:.4g})", partial(_same_genres_mean, fallback="all")),
+            "values ({known_mean:.4g})",
+            when=lambda t: bool(np.isnan(np.asarray(t.got, dtype=float)).any())),
+    Mistake("the fallback is the mean over the known movies only ({known_mean:.4g}); yours is the "
+            "mean over every movie ({all_mean:.4g})", partial(_same_genres_mean, fallback="all")),
     Mistake("a genre string that no known movie has got 0: give it the mean of the known values "
             "({known_mean:.4g})", partial(_same_genres_mean, fallback="zero")),
     Mistake("you used the values of movies that are not known: only movies with known=True count",
             partial(_same_genres_mean, only_known=False)),
     Mistake("every movie got the overall mean: group the known movies by their genre string",
             partial(_same_genres_mean, group=False)),
-    Mistake("you split the genre strings into genres; use the whole string ('Comedy|Drama') as the key",
+    Mistake("you split the genre strings into genres; use the whole string ('Comedy|Drama') as "
+            "the key",
             partial(_same_genres_mean, split=True)),
 ]
 
 
-def _same_genres_case(label: str, genres: list[str], values: list[float], known: list[bool]) -> Case:
+def _same_genres_case(label: str, genres: list[str], values: list[float],
+                      known: list[bool]) -> Case:
     v, k = np.array(values), np.array(known)
     return Case(f"{label} ({len(genres)} movies, {int(k.sum())} known)", (list(genres), v, k),
                 {"known_mean": float(v[k].mean()), "all_mean": float(v.mean())})
@@ -149,11 +158,12 @@ def check_same_genres_mean(fn: Callable) -> None:
     rand_known = (rng.random(15) < 0.6).tolist()
     cases = [_same_genres_case("the notebook's 5 movies", g, [4.0, 2.0, 3.0, 5.0, 1.0],
                                [True, True, True, False, False]),
-             _same_genres_case("the notebook's 5 movies, the unknown ones rated 5", g, [4.0, 2.0, 3.0, 5.0, 5.0],
-                               [True, True, True, False, False]),
-             _same_genres_case("15 random movies (seed 7)", rand_g, (rng.integers(1, 11, 15) / 2).tolist(),
-                               rand_known)]
+             _same_genres_case("the notebook's 5 movies, the unknown ones rated 5", g,
+                               [4.0, 2.0, 3.0, 5.0, 5.0], [True, True, True, False, False]),
+             _same_genres_case("15 random movies (seed 7)", rand_g,
+                               (rng.integers(1, 11, 15) / 2).tolist(), rand_known)]
     copy = copying(fn, lambda a: (list(a[0]), a[1].copy(), a[2].copy()))
-    run_check("same_genres_mean", copy, _same_genres_mean, cases, [RETURNED_NONE, *SAME_GENRES_MEAN],
+    run_check("same_genres_mean", copy, _same_genres_mean, cases,
+              [RETURNED_NONE, *SAME_GENRES_MEAN], exercises=EXERCISES, answer=fn,
               hint="sums and counts per genre string over the known movies; sums / counts where a "
-                   "string has known movies, else values[known].mean().", exercises=EXERCISES, answer=fn)
+                   "string has known movies, else values[known].mean().")

@@ -27,8 +27,8 @@ def _cap(ranked, flagged, k, max_share, *, cap="floor", keep_order=True):
     (with a 1e-9 margin), "round", "int" (no margin: int(0.3 * 10) = 2), "ceil", "none" or
     "zero"; ``keep_order`` False: the kept flagged items moved to the end."""
     s = max_share * k
-    n_cap = {"floor": math.floor(s + 1e-9), "round": round(s), "int": int(s), "ceil": math.ceil(s - 1e-9),
-             "none": k, "zero": 0}[cap]
+    n_cap = {"floor": math.floor(s + 1e-9), "round": round(s), "int": int(s),
+             "ceil": math.ceil(s - 1e-9), "none": k, "zero": 0}[cap]
     out = []
     for row in np.asarray(ranked):
         kept, n_flagged = [], 0
@@ -48,17 +48,22 @@ def _cap(ranked, flagged, k, max_share, *, cap="floor", keep_order=True):
 
 _FLOOR = "the cap is floor(max_share * k) = {cap}: round down, int(np.floor(max_share * k + 1e-9))"
 CAP_FLAGGED = [
-    Mistake(lambda t: f"return one list of k items per user, shape (n_users, k) = {np.shape(t.expected)}; "
-                      f"yours has shape {np.shape(t.got)}", when=lambda t: np.shape(t.got) != np.shape(t.expected)),
-    Mistake("you rounded max_share * k = {share_k:g} to the nearest whole number, {round_cap}; " + _FLOOR,
+    Mistake(lambda t: f"return one list of k items per user, shape (n_users, k) = "
+                      f"{np.shape(t.expected)}; yours has shape {np.shape(t.got)}",
+            when=lambda t: np.shape(t.got) != np.shape(t.expected)),
+    Mistake("you rounded max_share * k = {share_k:g} to the nearest whole number, {round_cap}; "
+            + _FLOOR,
             partial(_cap, cap="round")),
-    Mistake("int(max_share * k) (or np.floor) gives {int_cap} here: in floating point max_share * k is "
-            "{share_k!r}, just below {cap}, so add a small margin, int(np.floor(max_share * k + 1e-9)) = {cap}",
+    Mistake("int(max_share * k) (or np.floor) gives {int_cap} here: in floating point "
+            "max_share * k is {share_k!r}, just below {cap}, so add a small margin, "
+            "int(np.floor(max_share * k + 1e-9)) = {cap}",
             partial(_cap, cap="int")),
     Mistake("you rounded max_share * k = {share_k:g} up; " + _FLOOR, partial(_cap, cap="ceil")),
-    Mistake("you removed every flagged item: the cap allows floor(max_share * k) = {cap} per list here",
+    Mistake("you removed every flagged item: the cap allows floor(max_share * k) = {cap} per list "
+            "here",
             partial(_cap, cap="zero")),
-    Mistake("no cap: these are the first k candidates; skip a flagged item once {cap} are in the list",
+    Mistake("no cap: these are the first k candidates; skip a flagged item once {cap} are in the "
+            "list",
             partial(_cap, cap="none")),
     Mistake("kept items must stay in ranked order: a flagged item within the cap keeps its place",
             partial(_cap, keep_order=False)),
@@ -66,10 +71,12 @@ CAP_FLAGGED = [
 ]
 
 
-def _cap_case(label: str, ranked: np.ndarray, flagged: np.ndarray, k: int, max_share: float) -> Case:
+def _cap_case(label: str, ranked: np.ndarray, flagged: np.ndarray, k: int,
+              max_share: float) -> Case:
     s = max_share * k
-    return Case(f"{label} ({len(ranked)} users, k={k}, max_share={max_share:g})", (ranked, flagged, k, max_share),
-                {"cap": math.floor(s + 1e-9), "share_k": s, "int_cap": int(s), "round_cap": round(s)})
+    fields = {"cap": math.floor(s + 1e-9), "share_k": s, "int_cap": int(s), "round_cap": round(s)}
+    return Case(f"{label} ({len(ranked)} users, k={k}, max_share={max_share:g})",
+                (ranked, flagged, k, max_share), fields)
 
 
 def check_cap_flagged(fn: Callable) -> None:
@@ -91,12 +98,13 @@ def check_cap_flagged(fn: Callable) -> None:
     rng = np.random.default_rng(10)
     many = rng.random(200) < 0.4
     ranked = np.array([rng.permutation(200) for _ in range(4)])
+    rand = "random rankings of 200 items (seed 10), 40 % flagged"
     cases = [_cap_case("the notebook's 2 users, items 1 and 2 flagged", toy, flags, 3, 0.34),
              _cap_case("the notebook's 2 users, half the list may be flagged", toy, flags, 3, 0.5),
-             _cap_case("random rankings of 200 items (seed 10), 40 % flagged", ranked[:, :30], many, 10, 0.45),
-             _cap_case("random rankings of 200 items (seed 10), 40 % flagged", ranked, many, 100, 0.29)]
+             _cap_case(rand, ranked[:, :30], many, 10, 0.45),
+             _cap_case(rand, ranked, many, 100, 0.29)]
     copy = copying(fn, lambda a: (a[0].copy(), a[1].copy(), *a[2:]))
     run_check("cap_flagged", copy, rerank_with_cap, cases, [RETURNED_NONE, *CAP_FLAGGED],
-              hint="cap = int(np.floor(max_share * k + 1e-9)); walk each user's ranking, keep an item "
-                   "unless it is flagged and the cap is reached, stop at k.",
+              hint="cap = int(np.floor(max_share * k + 1e-9)); walk each user's ranking, keep an "
+                   "item unless it is flagged and the cap is reached, stop at k.",
               references=(rerank_with_cap,), exercises=EXERCISES, answer=fn)

@@ -14,16 +14,21 @@ from typing import Any
 __all__ = ["CheckFailed", "raised", "not_answered", "delegated"]
 
 #: Frames that are not the learner's: the package's and installed libraries'.
-_NOT_YOURS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "site-packages", "dist-packages")
-_INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie indices "
-               "such as item_idx for rows of X, user indices such as user_idx for rows of W and columns of b)")
+_NOT_YOURS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "site-packages",
+              "dist-packages")
+_INDEX_HINT = ("an index is out of range: check which index array goes with which array (movie "
+               "indices such as item_idx for rows of X, user indices such as user_idx for rows of "
+               "W and columns of b)")
 _EXCEPTION_HINTS = (
     ("can be converted to Python scalars",
      "an array was used where a single number is needed: math.exp / math.log and float() take "
-     "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to float()"),
-    ("matmul: Input operand", "the shapes do not fit together for @: print the shapes of both sides"),
+     "one number, so use np.exp / np.log on arrays, and check the shape of what you pass to "
+     "float()"),
+    ("matmul: Input operand",
+     "the shapes do not fit together for @: print the shapes of both sides"),
     ("could not be broadcast", "the shapes do not fit together: print the shapes of both sides"),
-    ("to a shape", "a shape is a tuple, and a tuple of one value needs a comma: shape=(n,); (n) is just n"),
+    ("to a shape",
+     "a shape is a tuple, and a tuple of one value needs a comma: shape=(n,); (n) is just n"),
     ("is not in [0", _INDEX_HINT),
     ("out of bounds for axis", _INDEX_HINT),
 )
@@ -61,12 +66,13 @@ def raised(name: str, exc: Exception, case: Any) -> CheckFailed:
 
 def not_answered(name: str, answer: Callable, exercise: str | None) -> CheckFailed:
     what = exercise or "This exercise"
-    return CheckFailed(f"{name}: {what} is not answered yet: replace `raise NotImplementedError()` in "
-                       f"{getattr(answer, '__name__', 'your function')} with your code, then run this "
-                       "cell again.")
+    yours = getattr(answer, "__name__", "your function")
+    return CheckFailed(f"{name}: {what} is not answered yet: replace `raise NotImplementedError()` "
+                       f"in {yours} with your code, then run this cell again.")
 
 
 def delegated(name: str, exc: Exception, exercise: str | None) -> CheckFailed:
     what = f"{exercise} asks" if exercise else "this exercise asks"
-    return CheckFailed(f"{name}: your function calls the package's own answer: {exc}. {what[0].upper()}"
-                       f"{what[1:]} you to compute it with NumPy (or TensorFlow), step by step.")
+    return CheckFailed(f"{name}: your function calls the package's own answer: {exc}. "
+                       f"{what[0].upper()}{what[1:]} you to compute it with NumPy (or TensorFlow), "
+                       "step by step.")

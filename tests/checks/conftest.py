@@ -13,7 +13,8 @@ def as_learner(fn: Callable) -> Callable:
     refuses the package's own function object, the answer to its exercise."""
     if not isinstance(fn, types.FunctionType) or not fn.__module__.startswith("recsys_utils"):
         return fn
-    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
     copy.__kwdefaults__ = fn.__kwdefaults__
     return copy
 

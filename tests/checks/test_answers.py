@@ -43,6 +43,9 @@ DELEGATES = [
     (checks.check_combine_candidates, {}, "return ru.candidates.combine_candidates(*a)", "combine_candidates"),
     (checks.check_rank_candidates, {}, "return ru.candidates.rank_candidates(*a)", "rank_candidates"),
     (checks.check_training_loop, {}, "return ru.train_cofi_observed(*a)", "train_cofi_observed"),
+    (checks.check_related, {}, "return ru.retrieval.top_k(a[0][a[1]], a[0], a[2] + 1, metric='sqeuclidean')"
+                               ".indices[1:]", "top_k"),
+    (checks.check_cap_flagged, {}, "return ru.simulation.rerank_with_cap(*a)", "rerank_with_cap"),
 ]
 
 
@@ -103,6 +106,9 @@ UNANSWERED = [(checks.check_predict, "predict", "Exercise 1"), (checks.check_use
               (checks.check_nearest_movies, "nearest_movies", "Exercise 3"),
               (checks.check_combine_candidates, "my_combine", "Exercise 1"),
               (checks.check_rank_candidates, "my_rank", "Exercise 2"),
+              (checks.check_related, "related", "Exercise 1"),
+              (checks.check_same_genres_mean, "same_genres_mean", "Exercise 2"),
+              (checks.check_cap_flagged, "cap_flagged", "The exercise"),
               (checks.check_cofi_cost, "somebody_elses_name", "This exercise")]
 
 
