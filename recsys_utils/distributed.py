@@ -76,9 +76,8 @@ def worker_main(data_path: str, out_dir: str) -> None:
     worker 0, also its parameters) to ``out_dir``.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
-
     import keras
+    import tensorflow as tf
 
     from .minibatch import _batch_cost_tf
 
@@ -93,25 +92,35 @@ def worker_main(data_path: str, out_dir: str) -> None:
     keras.utils.set_random_seed(s["seed"])
     item_idx, user_idx, y = data["item_idx"], data["user_idx"], data["y"].astype(np.float32)
     n, B, K = y.size, s["batch_size"], strategy.num_replicas_in_sync
-    X0, W0, b0 = init_params(s["n_movies"], s["n_users"], s["n_features"], seed=s["seed"], init_std=s["init_std"])
+    X0, W0, b0 = init_params(
+        s["n_movies"], s["n_users"], s["n_features"], seed=s["seed"], init_std=s["init_std"]
+    )
     c0 = np.full((s["n_movies"], 1), float(np.mean(y)))
     with strategy.scope():
-        params = [tf.Variable(v, dtype="float32", name=k) for v, k in ((X0, "X"), (W0, "W"), (b0, "b"), (c0, "c"))]
+        params = [
+            tf.Variable(v, dtype="float32", name=k)
+            for v, k in ((X0, "X"), (W0, "W"), (b0, "b"), (c0, "c"))
+        ]
         optimizer = keras.optimizers.Adam(learning_rate=s["learning_rate"])
         optimizer.build(params)
-    ds = (tf.data.Dataset.from_tensor_slices((item_idx, user_idx, y))
-          .shuffle(n, seed=s["seed"], reshuffle_each_iteration=True)
-          .batch(B, drop_remainder=True))  # every step sees a full global batch, so N / B is exact
+    ds = (
+        tf.data.Dataset.from_tensor_slices((item_idx, user_idx, y))
+        .shuffle(n, seed=s["seed"], reshuffle_each_iteration=True)
+        .batch(B, drop_remainder=True)
+    )  # every step sees a full global batch, so N / B is exact
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     dist_ds = strategy.experimental_distribute_dataset(ds.with_options(options))
     lam, lam_b = s["lambda_"], s["lambda_bias"]
 
     def replica_step(it, ut, yt):
-        with tf.GradientTape() as tape:  # this worker's share of J_B: its ratings, 1/K of the regulariser
+        with (
+            tf.GradientTape() as tape
+        ):  # this worker's share of J_B: its ratings, 1/K of the regulariser
             cost = _batch_cost_tf(params, it, ut, yt, lam, lam_b, n / B, reg_share=1.0 / K)
         grads = tape.gradient(cost, params)
-        optimizer.apply_gradients(zip(grads, params))  # all-reduces (sums) the gradients first
+        # Adam all-reduces (sums) the gradients first
+        optimizer.apply_gradients(zip(grads, params, strict=True))
         return cost
 
     @tf.function
@@ -130,10 +139,23 @@ def worker_main(data_path: str, out_dir: str) -> None:
 
 
 def train_distributed(
-    item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int, *, n_workers: int = 2,
-    n_features: int = 32, lambda_: float = 1.0, lambda_bias: float = 0.0, learning_rate: float = 0.01,
-    epochs: int = 10, batch_size: int = 65_536, seed: int = 1234, init_std: float = 0.1,
-    threads_per_worker: int = 1, timeout: float = 600.0,
+    item_idx: Any,
+    user_idx: Any,
+    y: Any,
+    n_movies: int,
+    n_users: int,
+    *,
+    n_workers: int = 2,
+    n_features: int = 32,
+    lambda_: float = 1.0,
+    lambda_bias: float = 0.0,
+    learning_rate: float = 0.01,
+    epochs: int = 10,
+    batch_size: int = 65_536,
+    seed: int = 1234,
+    init_std: float = 0.1,
+    threads_per_worker: int = 1,
+    timeout: float = 600.0,
 ) -> DistributedResult:
     """Train with ``n_workers`` local worker processes under ``MultiWorkerMirroredStrategy``.
 
@@ -158,32 +180,62 @@ def train_distributed(
     check_int("threads_per_worker", threads_per_worker, minimum=0)
     lam, lam_b = check_lambda(lambda_), check_lambda(lambda_bias, "lambda_bias")
     if batch_size % n_workers:
-        raise ValueError(f"batch_size={batch_size} must be a multiple of n_workers={n_workers}: "
-                         "each worker takes an equal share of every global batch")
+        raise ValueError(
+            f"batch_size={batch_size} must be a multiple of n_workers={n_workers}: "
+            "each worker takes an equal share of every global batch"
+        )
     item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, n_movies, n_users)
     if y.size < batch_size:
-        raise ValueError(f"batch_size={batch_size:,} is larger than the {y.size:,} ratings; use a smaller batch")
-    settings = dict(n_movies=n_movies, n_users=n_users, n_features=n_features, lambda_=lam, lambda_bias=lam_b,
-                    learning_rate=float(learning_rate), epochs=epochs, batch_size=batch_size, seed=seed,
-                    init_std=init_std, threads=threads_per_worker)
+        raise ValueError(
+            f"batch_size={batch_size:,} is larger than the {y.size:,} ratings; use a smaller batch"
+        )
+    settings = dict(
+        n_movies=n_movies,
+        n_users=n_users,
+        n_features=n_features,
+        lambda_=lam,
+        lambda_bias=lam_b,
+        learning_rate=float(learning_rate),
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        init_std=init_std,
+        threads=threads_per_worker,
+    )
     ports = _free_ports(n_workers)
     cluster = {"worker": [f"localhost:{p}" for p in ports]}
     with tempfile.TemporaryDirectory(prefix="recsys_dist_") as tmp:
         data_path = str(Path(tmp) / "data.npz")
-        np.savez(data_path, item_idx=item_idx, user_idx=user_idx, y=y, settings=json.dumps(settings))
+        np.savez(
+            data_path, item_idx=item_idx, user_idx=user_idx, y=y, settings=json.dumps(settings)
+        )
         procs = []
         t0 = time.perf_counter()
         for k in range(n_workers):
-            env = dict(os.environ, TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": k}}),
-                       TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="-1")
-            procs.append(subprocess.Popen([sys.executable, "-m", "recsys_utils.distributed", data_path, tmp],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+            env = dict(
+                os.environ,
+                TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": k}}),
+                TF_CPP_MIN_LOG_LEVEL="2",
+                CUDA_VISIBLE_DEVICES="-1",
+            )
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "recsys_utils.distributed", data_path, tmp],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         errors = []
         try:
             for k, p in enumerate(procs):
                 _, err = p.communicate(timeout=max(1.0, timeout - (time.perf_counter() - t0)))
                 if p.returncode != 0:
-                    errors.append(f"worker {k} exited with code {p.returncode}:\n" + "\n".join(err.splitlines()[-15:]))
+                    errors.append(
+                        f"worker {k} exited with code {p.returncode}:\n"
+                        + "\n".join(err.splitlines()[-15:])
+                    )
         except subprocess.TimeoutExpired:
             errors.append(f"the workers did not finish within timeout={timeout} s")
         finally:
@@ -197,9 +249,17 @@ def train_distributed(
         outs = [np.load(Path(tmp) / f"worker{k}.npz") for k in range(n_workers)]
         histories = np.stack([o["history"] for o in outs])
         chief = outs[0]
-        model = CofiModel(*(chief[k].astype(np.float64) for k in ("X", "W", "b")), histories[0],
-                          chief["c"].astype(np.float64),
-                          dict(settings, n_workers=n_workers, path="distributed", strategy="MultiWorkerMirroredStrategy"))
+        model = CofiModel(
+            *(chief[k].astype(np.float64) for k in ("X", "W", "b")),
+            histories[0],
+            chief["c"].astype(np.float64),
+            dict(
+                settings,
+                n_workers=n_workers,
+                path="distributed",
+                strategy="MultiWorkerMirroredStrategy",
+            ),
+        )
     return DistributedResult(model, histories, seconds)
 
 

@@ -1,4 +1,4 @@
-"""Mini-batch training of the observed-ratings model: the same cost, a slice of the ratings per step.
+"""Mini-batch training of the observed-ratings model: the same cost, a slice of ratings a step.
 
 :func:`~recsys_utils.training.train_cofi_observed` evaluates the whole cost every step. With 25
 million ratings one step is a pass over all of them; mini-batch training takes many cheaper
@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -35,21 +36,40 @@ from .cofi_cost_tf import _check_triples
 from .training import CofiModel, init_params
 from .validation import as_matrix, check_int, check_lambda
 
-__all__ = ["MinibatchResult", "PeakMemory", "batch_cost", "batch_cost_loop", "rmse_pairs", "train_minibatch"]
+__all__ = [
+    "MinibatchResult",
+    "PeakMemory",
+    "batch_cost",
+    "batch_cost_loop",
+    "rmse_pairs",
+    "train_minibatch",
+]
 
 
 def batch_cost_loop(X, W, b, c, item_idx, user_idx, y, lambda_: float, n_ratings: int) -> float:
-    """:math:`J_{\\mathcal{B}}` with a plain loop over the batch (the reference; see the module docstring)."""
+    """:math:`J_{\\mathcal{B}}` with a plain loop over the batch (the reference; see the module)."""
     data = 0.0
-    for i, j, r in zip(item_idx, user_idx, y):
+    for i, j, r in zip(item_idx, user_idx, y, strict=True):
         err = float(np.dot(W[j], X[i])) + b[0, j] + c[i, 0] - r
         data += err * err
-    return n_ratings / len(y) * 0.5 * data + lambda_ / 2 * (float(np.sum(W**2)) + float(np.sum(X**2)))
+    return n_ratings / len(y) * 0.5 * data + lambda_ / 2 * (
+        float(np.sum(W**2)) + float(np.sum(X**2))
+    )
 
 
-def batch_cost(X: Any, W: Any, b: Any, c: Any, item_idx: Any, user_idx: Any, y: Any,
-               lambda_: float, n_ratings: int) -> float:
-    """:math:`J_{\\mathcal{B}}`, vectorized: the batch's squared errors times ``n_ratings / len(y)``, plus the regulariser.
+def batch_cost(
+    X: Any,
+    W: Any,
+    b: Any,
+    c: Any,
+    item_idx: Any,
+    user_idx: Any,
+    y: Any,
+    lambda_: float,
+    n_ratings: int,
+) -> float:
+    """:math:`J_{\\mathcal{B}}`, vectorized: the batch's squared errors times
+    ``n_ratings / len(y)``, plus the regulariser.
 
     Parameters
     ----------
@@ -71,7 +91,9 @@ def batch_cost(X: Any, W: Any, b: Any, c: Any, item_idx: Any, user_idx: Any, y: 
 
     >>> X, W = np.array([[1.0], [0.0]]), np.array([[2.0]])
     >>> b, c = np.zeros((1, 1)), np.zeros((2, 1))
-    >>> batch_cost(X, W, b, c, [0], [0], [1.0], 0.0, 2), batch_cost(X, W, b, c, [1], [0], [1.0], 0.0, 2)
+    >>> first = batch_cost(X, W, b, c, [0], [0], [1.0], 0.0, 2)
+    >>> second = batch_cost(X, W, b, c, [1], [0], [1.0], 0.0, 2)
+    >>> first, second
     (1.0, 1.0)
     """
     X, W = as_matrix("X", X), as_matrix("W", W)
@@ -82,25 +104,39 @@ def batch_cost(X: Any, W: Any, b: Any, c: Any, item_idx: Any, user_idx: Any, y: 
     if y.size == 0:
         raise ValueError("the batch is empty; a batch needs at least one rating")
     err = np.einsum("tk,tk->t", X[item_idx], W[user_idx]) + b[0, user_idx] + c[item_idx, 0] - y
-    return float(n_ratings / y.size * 0.5 * np.sum(err**2) + lam / 2 * (np.sum(W**2) + np.sum(X**2)))
+    return float(
+        n_ratings / y.size * 0.5 * np.sum(err**2) + lam / 2 * (np.sum(W**2) + np.sum(X**2))
+    )
 
 
-def rmse_pairs(model: CofiModel, item_idx: Any, user_idx: Any, y: Any, chunk: int = 1 << 20) -> float:
-    """RMSE of ``model.predict_pairs`` against ``y``, in chunks (no ``(n_ratings, n_features)`` copy at once)."""
-    item_idx, user_idx, y = np.asarray(item_idx), np.asarray(user_idx), np.asarray(y, dtype=np.float64)
+def rmse_pairs(
+    model: CofiModel, item_idx: Any, user_idx: Any, y: Any, chunk: int = 1 << 20
+) -> float:
+    """RMSE of ``model.predict_pairs`` against ``y``, in chunks (no ``(n_ratings, n_features)``
+    copy at once)."""
+    item_idx, user_idx, y = (
+        np.asarray(item_idx),
+        np.asarray(user_idx),
+        np.asarray(y, dtype=np.float64),
+    )
     total = 0.0
     for s in range(0, y.size, chunk):
-        d = model.predict_pairs(item_idx[s:s + chunk], user_idx[s:s + chunk]) - y[s:s + chunk]
+        d = model.predict_pairs(item_idx[s : s + chunk], user_idx[s : s + chunk]) - y[s : s + chunk]
         total += float(np.dot(d, d))
     return float(np.sqrt(total / max(y.size, 1)))
 
 
 def _batch_cost_tf(params, it, ut, yt, lam, lam_b, scale, reg_share=1.0):
-    """The TensorFlow twin of :func:`batch_cost`; ``scale = N / B``; ``reg_share`` splits the regulariser among replicas."""
+    """The TensorFlow twin of :func:`batch_cost`.
+
+    ``scale = N / B``; ``reg_share`` splits the regulariser among replicas."""
     tf_ = tf()
     X, W, b, c = params
-    z = (tf_.reduce_sum(tf_.gather(X, it) * tf_.gather(W, ut), axis=1) + tf_.gather(b[0], ut)
-         + tf_.gather(c[:, 0], it))
+    z = (
+        tf_.reduce_sum(tf_.gather(X, it) * tf_.gather(W, ut), axis=1)
+        + tf_.gather(b[0], ut)
+        + tf_.gather(c[:, 0], it)
+    )
     cost = scale * 0.5 * tf_.reduce_sum((z - yt) ** 2)
     reg = (lam / 2) * (tf_.reduce_sum(W**2) + tf_.reduce_sum(X**2))
     if lam_b:
@@ -123,11 +159,26 @@ def _check_choice(name: str, value: Any, options: tuple) -> None:
 
 
 def train_minibatch(
-    item_idx: Any, user_idx: Any, y: Any, n_movies: int, n_users: int, *, n_features: int = 32,
-    lambda_: float = 1.0, lambda_bias: float = 0.0, learning_rate: float = 0.01, epochs: int = 10,
-    batch_size: int = 65_536, seed: int = 1234, init_std: float = 0.1, pipeline: str = "numpy",
-    jit_compile: bool = False, validation: tuple | None = None, dtype: str = "float32",
-    progress: bool = False, callback: Callable[[int, float, float], None] | None = None,
+    item_idx: Any,
+    user_idx: Any,
+    y: Any,
+    n_movies: int,
+    n_users: int,
+    *,
+    n_features: int = 32,
+    lambda_: float = 1.0,
+    lambda_bias: float = 0.0,
+    learning_rate: float = 0.01,
+    epochs: int = 10,
+    batch_size: int = 65_536,
+    seed: int = 1234,
+    init_std: float = 0.1,
+    pipeline: str = "numpy",
+    jit_compile: bool = False,
+    validation: tuple | None = None,
+    dtype: str = "float32",
+    progress: bool = False,
+    callback: Callable[[int, float, float], None] | None = None,
 ) -> MinibatchResult:
     """Learn ``X``, ``W``, ``b`` and movie biases ``c`` with Adam on shuffled mini-batches.
 
@@ -169,7 +220,9 @@ def train_minibatch(
     epochs, batch_size = check_int("epochs", epochs), check_int("batch_size", batch_size)
     _check_choice("pipeline", pipeline, ("numpy", "tf.data"))
     _check_choice("dtype", dtype, ("float32", "float64"))
-    if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0):
+    if not (
+        isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate) and learning_rate > 0
+    ):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
     item_idx, user_idx, y = _check_triples(item_idx, user_idx, y, n_movies, n_users)
     if y.size == 0:
@@ -185,25 +238,37 @@ def train_minibatch(
     keras.utils.set_random_seed(seed)
     X0, W0, b0 = init_params(n_movies, n_users, n_features, seed=seed, init_std=init_std)
     c0 = np.full((n_movies, 1), float(np.mean(y)))
-    params = [tf_.Variable(v, dtype=dtype, name=k) for v, k in ((X0, "X"), (W0, "W"), (b0, "b"), (c0, "c"))]
+    params = [
+        tf_.Variable(v, dtype=dtype, name=k)
+        for v, k in ((X0, "X"), (W0, "W"), (b0, "b"), (c0, "c"))
+    ]
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     optimizer.build(params)
-    spec = [tf_.TensorSpec([None], tf_.int32), tf_.TensorSpec([None], tf_.int32), tf_.TensorSpec([None], dtype)]
+    spec = [
+        tf_.TensorSpec([None], tf_.int32),
+        tf_.TensorSpec([None], tf_.int32),
+        tf_.TensorSpec([None], dtype),
+    ]
 
     @tf_.function(input_signature=spec, jit_compile=jit_compile)
     def step(it, ut, yt):
         with tf_.GradientTape() as tape:
-            cost = _batch_cost_tf(params, it, ut, yt, lam, lam_b, n / tf_.cast(tf_.shape(yt)[0], dtype))
+            cost = _batch_cost_tf(
+                params, it, ut, yt, lam, lam_b, n / tf_.cast(tf_.shape(yt)[0], dtype)
+            )
         grads = tape.gradient(cost, params)
-        optimizer.apply_gradients(zip(grads, params))
+        optimizer.apply_gradients(zip(grads, params, strict=True))
         return cost
 
     rng = np.random.default_rng(seed)
     y_cast = y.astype(dtype)
     if pipeline == "tf.data":
-        ds = (tf_.data.Dataset.from_tensor_slices((item_idx, user_idx, y_cast))
-              .shuffle(n, seed=seed, reshuffle_each_iteration=True).batch(batch_size)
-              .prefetch(tf_.data.AUTOTUNE))
+        ds = (
+            tf_.data.Dataset.from_tensor_slices((item_idx, user_idx, y_cast))
+            .shuffle(n, seed=seed, reshuffle_each_iteration=True)
+            .batch(batch_size)
+            .prefetch(tf_.data.AUTOTUNE)
+        )
 
     def batches():
         if pipeline == "tf.data":
@@ -211,14 +276,26 @@ def train_minibatch(
             return
         perm = rng.permutation(n)
         for s in range(0, n, batch_size):
-            idx = perm[s:s + batch_size]
+            idx = perm[s : s + batch_size]
             yield item_idx[idx], user_idx[idx], y_cast[idx]
 
     def model(history) -> CofiModel:
         X, W, b, c = (p.numpy().astype(np.float64) for p in params)
-        settings = dict(n_features=n_features, lambda_=lam, lambda_bias=lam_b, learning_rate=learning_rate,
-                        epochs=epochs, batch_size=batch_size, seed=seed, init_std=init_std, pipeline=pipeline,
-                        jit_compile=jit_compile, dtype=dtype, item_bias=True, path="minibatch")
+        settings = dict(
+            n_features=n_features,
+            lambda_=lam,
+            lambda_bias=lam_b,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+            init_std=init_std,
+            pipeline=pipeline,
+            jit_compile=jit_compile,
+            dtype=dtype,
+            item_bias=True,
+            path="minibatch",
+        )
         return CofiModel(X, W, b, np.asarray(history, dtype=np.float64), c, settings)
 
     epoch_iter = range(epochs)
@@ -233,8 +310,10 @@ def train_minibatch(
         cost = float(np.mean([float(k) for k in costs]))
         seconds.append(time.perf_counter() - t0)
         if not np.isfinite(cost):
-            raise FloatingPointError(f"the cost became {cost} in epoch {epoch + 1}; the learning rate "
-                                     f"{learning_rate} is probably too large — try a smaller one")
+            raise FloatingPointError(
+                f"the cost became {cost} in epoch {epoch + 1}; the learning rate "
+                f"{learning_rate} is probably too large — try a smaller one"
+            )
         history.append(cost)
         if validation is not None:
             val.append(rmse_pairs(model(history), *validation))
@@ -273,7 +352,7 @@ class PeakMemory:
         while not self._stop.wait(self.interval):
             self._top = max(self._top, self.rss_mb())
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self.base_mb = self._top = self.rss_mb()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)

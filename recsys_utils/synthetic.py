@@ -96,11 +96,20 @@ class SyntheticRatings:
         return float(np.sqrt(np.mean(d * d)))
 
     def frame(self):
-        """The ratings as a pandas DataFrame in MovieLens layout: ``userId``, ``movieId``, ``rating``, ``timestamp`` (ids 1-based)."""
+        """The ratings as a pandas DataFrame in MovieLens layout.
+
+        Columns ``userId``, ``movieId`` (both 1-based), ``rating``, ``timestamp``.
+        """
         import pandas as pd
 
-        return pd.DataFrame({"userId": self.user_idx + 1, "movieId": self.item_idx + 1,
-                             "rating": self.rating, "timestamp": self.timestamp})
+        return pd.DataFrame(
+            {
+                "userId": self.user_idx + 1,
+                "movieId": self.item_idx + 1,
+                "rating": self.rating,
+                "timestamp": self.timestamp,
+            }
+        )
 
 
 def movielens_25m_shape(n_ratings: int) -> tuple[int, int]:
@@ -115,15 +124,22 @@ def movielens_25m_shape(n_ratings: int) -> tuple[int, int]:
 
 
 def _zipf_weights(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:
-    """Probabilities ``∝ (rank + r0)^-exponent`` in a random order (ids do not follow popularity)."""
+    """Probabilities ``∝ (rank + r0)^-exponent`` in random order (ids do not follow popularity)."""
     r0 = 1.0 + n / 200.0  # flattens the head so the top item is not rated by everyone
     w = (np.arange(n) + r0) ** -exponent
     return rng.permutation(w / w.sum())
 
 
 def synthetic_ratings(
-    n_users: int, n_movies: int, n_ratings: int, *, n_factors: int = 8, noise: float = 0.5,
-    popularity_exponent: float = 1.0, half_stars: bool = True, seed: int = 0,
+    n_users: int,
+    n_movies: int,
+    n_ratings: int,
+    *,
+    n_factors: int = 8,
+    noise: float = 0.5,
+    popularity_exponent: float = 1.0,
+    half_stars: bool = True,
+    seed: int = 0,
 ) -> SyntheticRatings:
     """Draw ``n_ratings`` distinct (movie, user) ratings from a planted low-rank model.
 
@@ -152,7 +168,8 @@ def synthetic_ratings(
     :math:`w^{(j)}` have variance :math:`0.45/\\sqrt{n_{factors}}`, so the interaction
     :math:`w \\cdot x` has standard deviation 0.45 whatever the rank: the signal's standard
     deviation is :math:`\\sqrt{0.35^2 + 0.45^2 + 0.45^2} = 0.73`, the noise's 0.5 (MovieLens'
-    ratings have a standard deviation of about 1). Clipping touches a few per cent of the ratings. A model with ``n_features >= n_factors`` and a movie bias
+    ratings have a standard deviation of about 1). Clipping touches a few per cent of the ratings.
+    A model with ``n_features >= n_factors`` and a movie bias
     (``item_bias=True``) can represent :math:`m` exactly (:math:`\\mu` goes into the biases).
 
     Examples
@@ -161,8 +178,10 @@ def synthetic_ratings(
     >>> data.n_ratings, data.rating.min() >= 0.5, data.rating.max() <= 5.0
     (300, True, True)
     """
-    n_users, n_movies, n_ratings = (check_int(k, v) for k, v in
-                                    (("n_users", n_users), ("n_movies", n_movies), ("n_ratings", n_ratings)))
+    n_users, n_movies, n_ratings = (
+        check_int(k, v)
+        for k, v in (("n_users", n_users), ("n_movies", n_movies), ("n_ratings", n_ratings))
+    )
     n_factors = check_int("n_factors", n_factors)
     for name, v in (("noise", noise), ("popularity_exponent", popularity_exponent)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
@@ -171,8 +190,10 @@ def synthetic_ratings(
             raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
     cells = n_users * n_movies
     if n_ratings > cells // 2:
-        raise ValueError(f"n_ratings={n_ratings:,} is more than half of the n_users x n_movies = {cells:,} "
-                         "cells; ask for fewer ratings or more users/movies")
+        raise ValueError(
+            f"n_ratings={n_ratings:,} is more than half of the n_users x n_movies = {cells:,} "
+            "cells; ask for fewer ratings or more users/movies"
+        )
     rng = np.random.default_rng(seed)
     p_movie = _zipf_weights(n_movies, popularity_exponent, rng)
     p_user = _zipf_weights(n_users, popularity_exponent, rng)
@@ -183,9 +204,13 @@ def synthetic_ratings(
         if need == 0:
             break
         draw = int(need * 1.1) + 16
-        new = rng.choice(n_users, draw, p=p_user).astype(np.int64) * n_movies + rng.choice(n_movies, draw, p=p_movie)
+        new = rng.choice(n_users, draw, p=p_user).astype(np.int64) * n_movies + rng.choice(
+            n_movies, draw, p=p_movie
+        )
         keys = np.sort(np.concatenate([keys, new]))
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # sort-based: NumPy's hash unique is slower
+        keys = keys[
+            np.concatenate(([True], keys[1:] != keys[:-1]))
+        ]  # sort-based: NumPy's hash unique is slower
         if keys.size > n_ratings:  # drop a random excess: exactly n_ratings, still sorted
             keys = np.delete(keys, rng.choice(keys.size, keys.size - n_ratings, replace=False))
     else:  # pragma: no cover - only if the popularity weights are absurdly steep
@@ -203,24 +228,38 @@ def synthetic_ratings(
     expected = np.empty(n_ratings, dtype=np.float32)
     rating = np.empty(n_ratings, dtype=np.float32)
     for s in range(0, n_ratings, _CHUNK):  # chunks: X[i] for 10^7 ratings would be GBs
-        i, j = item_idx[s:s + _CHUNK], user_idx[s:s + _CHUNK]
+        i, j = item_idx[s : s + _CHUNK], user_idx[s : s + _CHUNK]
         m = mu + b[0, j] + c[i, 0] + np.einsum("tk,tk->t", X[i], W[j])
         y = m + rng.normal(0.0, noise, m.shape)
         if half_stars:
             y = np.round(y * 2) / 2
-        expected[s:s + _CHUNK] = m
-        rating[s:s + _CHUNK] = np.clip(y, 0.5, 5.0)
+        expected[s : s + _CHUNK] = m
+        rating[s : s + _CHUNK] = np.clip(y, 0.5, 5.0)
 
     # Each user is active over their own stretch of the 24 years; ratings fall inside it.
     start = rng.uniform(_T0, _T1, n_users)
     length = np.minimum(rng.exponential(2 * 365 * 86400, n_users), _T1 - start)
     timestamp = (start[user_idx] + rng.random(n_ratings) * length[user_idx]).astype(np.int64)
-    return SyntheticRatings(item_idx, user_idx, rating, timestamp, expected, X, W, b, c, mu,
-                            float(noise), bool(half_stars))
+    return SyntheticRatings(
+        item_idx,
+        user_idx,
+        rating,
+        timestamp,
+        expected,
+        X,
+        W,
+        b,
+        c,
+        mu,
+        float(noise),
+        bool(half_stars),
+    )
 
 
-def train_test_indices(n_ratings: int, test_fraction: float = 0.1, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A seeded random split of ``range(n_ratings)``: ``(train, test)`` index arrays, each sorted."""
+def train_test_indices(
+    n_ratings: int, test_fraction: float = 0.1, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random split of ``range(n_ratings)``: ``(train, test)`` index arrays, sorted."""
     check_int("n_ratings", n_ratings)
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
         raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")

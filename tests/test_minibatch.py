@@ -22,8 +22,12 @@ from recsys_utils.training import train_cofi_observed  # noqa: E402
 
 def _params(seed=0, n_movies=7, n_users=5, n=3):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=(n_movies, n)), rng.normal(size=(n_users, n)), rng.normal(size=(1, n_users)),
-            rng.normal(size=(n_movies, 1)))
+    return (
+        rng.normal(size=(n_movies, n)),
+        rng.normal(size=(n_users, n)),
+        rng.normal(size=(1, n_users)),
+        rng.normal(size=(n_movies, 1)),
+    )
 
 
 def _ratings(seed=1, n=20, n_movies=7, n_users=5):
@@ -49,14 +53,23 @@ def test_loop_vectorized_and_tensorflow_agree():
     ref = batch_cost_loop(X, W, b, c, i, u, y, 0.7, 100)
     assert batch_cost(X, W, b, c, i, u, y, 0.7, 100) == pytest.approx(ref, rel=1e-12)
     params = [tf.constant(p) for p in (X, W, b, c)]
-    got = _batch_cost_tf(params, tf.constant(i, tf.int32), tf.constant(u, tf.int32), tf.constant(y), 0.7, 0.0,
-                         100 / len(y))
+    got = _batch_cost_tf(
+        params,
+        tf.constant(i, tf.int32),
+        tf.constant(u, tf.int32),
+        tf.constant(y),
+        0.7,
+        0.0,
+        100 / len(y),
+    )
     assert float(got) == pytest.approx(ref, rel=1e-12)
 
 
 def test_batches_of_an_epoch_average_to_the_full_cost():
     X, W, b, _ = _params()
-    c = np.zeros((7, 1))  # with c = 0 the model is the lecture's, whose J cofi_cost_observed computes
+    c = np.zeros(
+        (7, 1)
+    )  # with c = 0 the model is the lecture's, whose J cofi_cost_observed computes
     i, u, y = _ratings(n=24)
     J = cofi_cost_observed(X, W, b, i, u, y, 0.3)
     perm = np.random.default_rng(5).permutation(24)
@@ -84,9 +97,19 @@ def small():
 
 def _train(small, **kw):
     d, tr, te = small
-    args = dict(n_features=4, lambda_=5.0, learning_rate=0.02, epochs=12, batch_size=2048, seed=1, dtype="float64",
-                validation=(d.item_idx[te], d.user_idx[te], d.rating[te]))
-    return train_minibatch(d.item_idx[tr], d.user_idx[tr], d.rating[tr], d.n_movies, d.n_users, **(args | kw))
+    args = dict(
+        n_features=4,
+        lambda_=5.0,
+        learning_rate=0.02,
+        epochs=12,
+        batch_size=2048,
+        seed=1,
+        dtype="float64",
+        validation=(d.item_idx[te], d.user_idx[te], d.rating[te]),
+    )
+    return train_minibatch(
+        d.item_idx[tr], d.user_idx[tr], d.rating[tr], d.n_movies, d.n_users, **(args | kw)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +127,11 @@ def test_training_approaches_the_planted_noise_floor(small, trained):
     assert trained.val_rmse[-1] < trained.val_rmse[0]
     assert trained.model.history[-1] < trained.model.history[0]
     assert rmse_pairs(trained.model, d.item_idx[te], d.user_idx[te], d.rating[te]) == pytest.approx(
-        trained.val_rmse[-1], rel=1e-9)
-    assert trained.model.c.shape == (d.n_movies, 1) and trained.model.settings["path"] == "minibatch"
+        trained.val_rmse[-1], rel=1e-9
+    )
+    assert (
+        trained.model.c.shape == (d.n_movies, 1) and trained.model.settings["path"] == "minibatch"
+    )
 
 
 def test_reruns_repeat_exactly(small, trained):
@@ -125,15 +151,18 @@ def test_tf_data_pipeline_and_xla_train_as_well(small, trained):
     np.testing.assert_allclose(xla.val_rmse, trained.val_rmse[:2], rtol=1e-6)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    (dict(pipeline="torch"), ValueError, "pipeline"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(epochs=1.5), ValueError, "epochs"),
-    (dict(learning_rate=-1), ValueError, "learning_rate"),
-    (dict(lambda_bias=-1.0), ValueError, "lambda_bias"),
-    (dict(validation=[1, 2, 3]), TypeError, "validation"),
-    (dict(dtype="float16"), ValueError, "dtype"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (dict(pipeline="torch"), ValueError, "pipeline"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(epochs=1.5), ValueError, "epochs"),
+        (dict(learning_rate=-1), ValueError, "learning_rate"),
+        (dict(lambda_bias=-1.0), ValueError, "lambda_bias"),
+        (dict(validation=[1, 2, 3]), TypeError, "validation"),
+        (dict(dtype="float16"), ValueError, "dtype"),
+    ],
+)
 def test_bad_settings(kwargs, exc, match):
     i, u, y = _ratings()
     with pytest.raises(exc, match=match):
@@ -143,7 +172,9 @@ def test_bad_settings(kwargs, exc, match):
 def test_train_cofi_observed_jit_compile_gives_the_same_model():
     i, u, y = _ratings(n=30)
     plain = train_cofi_observed(i, u, y, 7, 5, n_features=3, iterations=20, seed=3, item_bias=True)
-    xla = train_cofi_observed(i, u, y, 7, 5, n_features=3, iterations=20, seed=3, item_bias=True, jit_compile=True)
+    xla = train_cofi_observed(
+        i, u, y, 7, 5, n_features=3, iterations=20, seed=3, item_bias=True, jit_compile=True
+    )
     np.testing.assert_allclose(xla.history, plain.history, rtol=1e-9)
     np.testing.assert_allclose(xla.X, plain.X, atol=1e-9)
 

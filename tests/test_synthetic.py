@@ -95,14 +95,17 @@ def test_train_test_indices():
         train_test_indices(10, 1.5)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    (dict(n_users=0), ValueError, "n_users"),
-    (dict(n_ratings=2.5), ValueError, "n_ratings"),
-    (dict(n_ratings=601), ValueError, "more than half"),
-    (dict(noise=-1.0), ValueError, "noise"),
-    (dict(noise="big"), TypeError, "noise"),
-    (dict(popularity_exponent=float("nan")), ValueError, "popularity_exponent"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (dict(n_users=0), ValueError, "n_users"),
+        (dict(n_ratings=2.5), ValueError, "n_ratings"),
+        (dict(n_ratings=601), ValueError, "more than half"),
+        (dict(noise=-1.0), ValueError, "noise"),
+        (dict(noise="big"), TypeError, "noise"),
+        (dict(popularity_exponent=float("nan")), ValueError, "popularity_exponent"),
+    ],
+)
 def test_bad_input(kwargs, exc, match):
     args = dict(n_users=40, n_movies=30, n_ratings=100) | kwargs
     with pytest.raises(exc, match=match):

@@ -15,15 +15,21 @@ def _pred(X, W, b, c, i, u):
 
 
 def no_scaling(X, W, b, c, i, u, y, lambda_, n_ratings):
-    return 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    return 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (
+        np.sum(W**2) + np.sum(X**2)
+    )
 
 
 def mean_of_batch(X, W, b, c, i, u, y, lambda_, n_ratings):
-    return 0.5 * np.mean((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    return 0.5 * np.mean((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (
+        np.sum(W**2) + np.sum(X**2)
+    )
 
 
 def everything_scaled(X, W, b, c, i, u, y, lambda_, n_ratings):
-    J = 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (np.sum(W**2) + np.sum(X**2))
+    J = 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (
+        np.sum(W**2) + np.sum(X**2)
+    )
     return n_ratings / len(y) * J
 
 
@@ -38,15 +44,22 @@ def per_rating_errors(X, W, b, c, i, u, y, lambda_, n_ratings):
 
 def correct(X, W, b, c, i, u, y, lambda_, n_ratings):
     return n_ratings / len(y) * 0.5 * np.sum((_pred(X, W, b, c, i, u) - y) ** 2) + lambda_ / 2 * (
-        np.sum(W**2) + np.sum(X**2))
+        np.sum(W**2) + np.sum(X**2)
+    )
 
 
 def test_a_correct_answer_and_float32_pass(capsys):
     checks.check_batch_cost(correct)
 
     def in_float32(*a):
-        return np.float32(correct(*(np.float32(v) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
-                                    for v in a)))
+        return np.float32(
+            correct(
+                *(
+                    np.float32(v) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+                    for v in a
+                )
+            )
+        )
 
     checks.check_batch_cost(in_float32)
     assert capsys.readouterr().out.count("✓ batch_cost: all 4 checks passed") == 2
@@ -57,14 +70,17 @@ def test_the_cases_agree_with_the_package():
         assert correct(*case.args) == pytest.approx(batch_cost(*case.args), rel=1e-12)
 
 
-@pytest.mark.parametrize(("fn", "match"), [
-    (no_scaling, "not scaled up"),
-    (mean_of_batch, "averaged"),
-    (everything_scaled, "regularization term by N/B too"),
-    (without_c, "movie bias c is missing"),
-    (per_rating_errors, "single number"),
-    (lambda *a: None, "returned None"),
-])
+@pytest.mark.parametrize(
+    ("fn", "match"),
+    [
+        (no_scaling, "not scaled up"),
+        (mean_of_batch, "averaged"),
+        (everything_scaled, "regularization term by N/B too"),
+        (without_c, "movie bias c is missing"),
+        (per_rating_errors, "single number"),
+        (lambda *a: None, "returned None"),
+    ],
+)
 def test_mistakes_are_named(fn, match):
     with pytest.raises(AssertionError, match=match):
         checks.check_batch_cost(fn)
@@ -95,6 +111,9 @@ def test_no_tensorflow_needed():
     import subprocess
     import sys
 
-    code = ("import sys, doctest; from recsys_utils.checks import nb11; "
-            "assert doctest.testmod(nb11, raise_on_error=True).attempted; assert 'tensorflow' not in sys.modules")
+    code = (
+        "import sys, doctest; from recsys_utils.checks import nb11; "
+        "assert doctest.testmod(nb11, raise_on_error=True).attempted; "
+        "assert 'tensorflow' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
