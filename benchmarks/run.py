@@ -22,6 +22,7 @@ BENCHMARKS = {
     "training": ("training", "training as notebook 06 trains it: wall time and test RMSE beside the baselines"),
     "retrieval": ("retrieval", "top-10 for every user over the catalogue; 1,000,000 items: brute force vs faiss"),
     "notebooks": ("notebooks", "every notebook in a fresh kernel, cold and warm cache"),
+    "scale": ("scale", "mini-batch training on 10^5 to 25 M synthetic ratings: time and memory per epoch, RMSE vs the noise floor"),
 }
 
 

@@ -123,7 +123,7 @@ def _check_settings(loss: str, iterations: int, learning_rate: float, *, seed: A
 
 
 def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, progress,
-         callback, callback_every, settings) -> CofiModel:
+         callback, callback_every, settings, jit_compile=False) -> CofiModel:
     tf_ = tf()
     import keras
 
@@ -135,7 +135,7 @@ def _fit(cost_of, X0, W0, b0, c0, *, learning_rate, iterations, seed, dtype, pro
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     optimizer.build(params)
 
-    @tf_.function
+    @tf_.function(jit_compile=jit_compile)
     def step():
         with tf_.GradientTape() as tape:  # live here; commented out on the slide
             cost_value = cost_of(*params)
@@ -234,7 +234,7 @@ def train_cofi_observed(
     lambda_: float = 1.0, learning_rate: float = 0.1, iterations: int = 200, seed: int = 1234,
     init_std: float = 0.1, loss: str = "squared", item_bias: bool = False,
     lambda_bias: float = 0.0, dtype: str = "float64", progress: bool = False,
-    callback: Callback | None = None, callback_every: int = 10,
+    callback: Callback | None = None, callback_every: int = 10, jit_compile: bool = False,
 ) -> CofiModel:
     """Like :func:`train_cofi`, but the cost is summed over the observed ratings only.
 
@@ -251,6 +251,9 @@ def train_cofi_observed(
     lambda_bias : float
         L2 penalty :math:`\\frac{\\lambda_b}{2}(\\sum_j b_j^2 + \\sum_i c_i^2)` on the biases
         (0, as in the lecture, leaves them free).
+    jit_compile : bool
+        Compile the step with XLA (``tf.function(jit_compile=True)``). Same numbers up to
+        round-off; whether it is faster depends on the sizes — measure (notebook 11).
 
     Other parameters are as in :func:`train_cofi`.
 
@@ -280,4 +283,4 @@ def train_cofi_observed(
     c0 = np.zeros((n_movies, 1)) if item_bias else None
     return _fit(cost_of, X0, W0, b0, c0, learning_rate=learning_rate, iterations=iterations,
                 seed=seed, dtype=dtype, progress=progress, callback=callback,
-                callback_every=callback_every, settings=settings)
+                callback_every=callback_every, settings=settings, jit_compile=bool(jit_compile))

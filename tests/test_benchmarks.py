@@ -71,7 +71,7 @@ def test_bad_arguments_are_refused(capsys):
     with pytest.raises(SystemExit):
         main(["--only", "speed"])
     assert "unknown benchmark(s) speed" in capsys.readouterr().err
-    assert set(BENCHMARKS) == {"cost", "training", "retrieval", "notebooks"}
+    assert set(BENCHMARKS) == {"cost", "training", "retrieval", "notebooks", "scale"}
 
 
 def test_the_documented_command_starts():
@@ -80,3 +80,14 @@ def test_the_documented_command_starts():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "--quick" in done.stdout and "--only" in done.stdout
+
+
+def test_scale_benchmark_reports_growth_dense_and_feeding(capsys):
+    out = run(capsys, "--only", "scale")
+    assert "### 5. Scaling up" in out
+    for size in ("| 10,000 ", "| 100,000 "):
+        assert size in out, f"the growth table lacks the row {size.strip()!r}"
+    assert "noise floor" in out and "growth" in out and "failed" not in out
+    assert "The dense path where it fits" in out
+    for feeding in ("| numpy ", "| numpy + XLA ", "| tf.data ", "| tf.data + XLA "):
+        assert feeding in out, f"the feeding table lacks {feeding.strip()!r}"

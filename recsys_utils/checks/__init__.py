@@ -45,6 +45,7 @@ module            what                                                  checks
                                                                         rank_candidates,
                                                                         in_batch_softmax_loss
 ``nb10``          10 ethics                                             cap_flagged
+``nb11``          11 scaling up                                         batch_cost
 ================  ====================================================  =========================
 
 Nothing here imports TensorFlow (or pandas) until a check that needs it runs. Shapes follow
@@ -85,6 +86,7 @@ from .nb07 import check_related, check_same_genres_mean
 from .nb08 import check_genre_average, check_nearest_movies, check_two_tower
 from .nb09 import check_combine_candidates, check_in_batch_softmax_loss, check_rank_candidates
 from .nb10 import check_cap_flagged
+from .nb11 import check_batch_cost
 
 __all__ = [
     "LECTURE_W",
@@ -111,4 +113,5 @@ __all__ = [
     "check_rank_candidates",
     "check_in_batch_softmax_loss",
     "check_cap_flagged",
+    "check_batch_cost",
 ]
