@@ -17,9 +17,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,8 @@ class Config:
     quick: bool = False
     repeats: int = 5
     min_time: float = 0.2  # seconds per timed batch
-    dtype: str = "float32"  # TensorFlow parameters in the cost benchmark (notebook 06 trains in float32)
+    # TensorFlow parameters in the cost benchmark (notebook 06 trains in float32)
+    dtype: str = "float32"
     notebooks: Sequence[str] | None = None
     timeout: int = 600  # seconds per notebook
     seed: int = 0
@@ -47,8 +49,10 @@ class Timing:
     number: int  # calls per timed batch
     repeats: int
 
-    def scaled(self, factor: float) -> "Timing":
-        return Timing(self.median * factor, self.low * factor, self.high * factor, self.number, self.repeats)
+    def scaled(self, factor: float) -> Timing:
+        return Timing(
+            self.median * factor, self.low * factor, self.high * factor, self.number, self.repeats
+        )
 
 
 def log(*parts: Any) -> None:
@@ -56,8 +60,14 @@ def log(*parts: Any) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
-def measure(fn: Callable[[], Any], cfg: Config, *, warmup: int = 1, number: int | None = None,
-            min_time: float | None = None) -> Timing:
+def measure(
+    fn: Callable[[], Any],
+    cfg: Config,
+    *,
+    warmup: int = 1,
+    number: int | None = None,
+    min_time: float | None = None,
+) -> Timing:
     """Time ``fn()`` the ``timeit`` way (see the module docstring)."""
     for _ in range(warmup):
         fn()
@@ -89,6 +99,7 @@ def time_once(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 # ----------------------------------------------------------------------------- formatting
 
+
 def fmt_time(seconds: float) -> str:
     """A duration with a unit a reader does not have to convert: µs, ms or s."""
     if seconds < 1e-3:
@@ -114,19 +125,31 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str | No
     first column left, the rest right.
     """
     align = align or "l" + "r" * (len(headers) - 1)
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if c is None else str(c) for c in row] for row in rows
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
-        out = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)]
+        out = [
+            c.ljust(w) if a == "l" else c.rjust(w)
+            for c, w, a in zip(row, widths, align, strict=True)
+        ]
         return "| " + " | ".join(out) + " |"
 
-    rule = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else (":" + "-" * (w + 1))
-                          for w, a in zip(widths, align)) + "|"
+    rule = (
+        "|"
+        + "|".join(
+            ("-" * (w + 1) + ":") if a == "r" else (":" + "-" * (w + 1))
+            for w, a in zip(widths, align, strict=True)
+        )
+        + "|"
+    )
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
 # ----------------------------------------------------------------------------- the machine
+
 
 def _cpu_model() -> str:
     try:
@@ -137,8 +160,12 @@ def _cpu_model() -> str:
         pass
     if sys.platform == "darwin":
         try:
-            return subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
-                                  text=True, timeout=5).stdout.strip()
+            return subprocess.run(
+                ["sysctl", "-n", "machdep.cpu.brand_string"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             pass
     return platform.processor() or platform.machine() or "unknown"
@@ -197,12 +224,29 @@ def machine_rows() -> list[tuple[str, str]]:
         cores += f", {psutil.cpu_count(logical=False)} physical"
     except ImportError:
         pass
-    threads = ", ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                                           "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
-                        if k in os.environ) or "library defaults (all usable cores)"
+    threads = (
+        ", ".join(
+            f"{k}={os.environ[k]}"
+            for k in (
+                "OMP_NUM_THREADS",
+                "OPENBLAS_NUM_THREADS",
+                "MKL_NUM_THREADS",
+                "TF_NUM_INTRAOP_THREADS",
+            )
+            if k in os.environ
+        )
+        or "library defaults (all usable cores)"
+    )
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=5).stdout.strip() or "n/a"
+        commit = (
+            subprocess.run(
+                ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
+            or "n/a"
+        )
     except (OSError, subprocess.SubprocessError):
         commit = "n/a"
     load = load_average()
@@ -225,19 +269,27 @@ def machine_rows() -> list[tuple[str, str]]:
 
 # ----------------------------------------------------------------------------- data
 
+
 def load_movielens() -> tuple[Any, str | None]:
-    """MovieLens from ``RECSYS_DATA`` or the cache, never the network: ``(ml, None)`` or ``(None, why)``."""
+    """MovieLens from ``RECSYS_DATA`` or the cache, never the network.
+
+    Returns ``(ml, None)``, or ``(None, why)`` when it is not there.
+    """
     import recsys_utils as ru
 
     try:
         return ru.load_movielens(download=False), None
     except Exception as exc:  # noqa: BLE001 - any reason to skip is reported, not raised
-        return None, (f"MovieLens not found ({type(exc).__name__}); set RECSYS_DATA to a folder "
-                      "holding ml-latest-small/ or ml-latest-small.zip")
+        return None, (
+            f"MovieLens not found ({type(exc).__name__}); set RECSYS_DATA to a folder "
+            "holding ml-latest-small/ or ml-latest-small.zip"
+        )
 
 
 def synthetic_ratings(n_users: int, n_movies: int, density: float, seed: int):
-    """A MovieLens-shaped ratings table from a low-rank model: ``userId``, ``movieId``, ``rating``, ``timestamp``.
+    """A MovieLens-shaped ratings table from a low-rank model.
+
+    Columns ``userId``, ``movieId``, ``rating``, ``timestamp``.
 
     Every user has at least 3 ratings; ratings are on 0.5-5 in half stars.
     """
@@ -252,5 +304,11 @@ def synthetic_ratings(n_users: int, n_movies: int, density: float, seed: int):
     u, m = np.nonzero(rated)
     raw = 3.5 + movie_bias[m] + np.einsum("tk,tk->t", U[u], V[m]) + rng.normal(0, 0.5, len(u))
     rating = np.clip(np.round(raw * 2) / 2, 0.5, 5.0)
-    return pd.DataFrame({"userId": (u + 1).astype("int32"), "movieId": (m + 1).astype("int32"),
-                         "rating": rating, "timestamp": rng.integers(9e8, 1.5e9, len(u))})
+    return pd.DataFrame(
+        {
+            "userId": (u + 1).astype("int32"),
+            "movieId": (m + 1).astype("int32"),
+            "rating": rating,
+            "timestamp": rng.integers(9e8, 1.5e9, len(u)),
+        }
+    )

@@ -10,7 +10,8 @@ features:
 * TensorFlow dense, ``ru.cofi_cost_tf`` under ``tf.GradientTape``;
 * TensorFlow over the observed ratings only, ``ru.cofi_cost_observed_tf`` under ``tf.GradientTape``;
 
-the TensorFlow ones eagerly, inside ``tf.function``, and inside ``tf.function(jit_compile=True)`` (XLA).
+the TensorFlow ones eagerly, inside ``tf.function``, and inside
+``tf.function(jit_compile=True)`` (XLA).
 
 FLOPs counted are the multiply-adds each path performs in its products (2 FLOPs each;
 element-wise work ignored), with :math:`n_m` movies, :math:`n_u` users, :math:`n`
@@ -31,11 +32,22 @@ float32 matrices (2 n³ FLOPs); achieved GFLOP/s are compared with that float32 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from ._common import Config, Timing, fmt_ms, fmt_time, load_movielens, log, measure, table, time_once
+from ._common import (
+    Config,
+    Timing,
+    fmt_ms,
+    fmt_time,
+    load_movielens,
+    log,
+    measure,
+    table,
+    time_once,
+)
 
 
 def _data(cfg: Config) -> tuple[np.ndarray, np.ndarray, str]:
@@ -46,13 +58,24 @@ def _data(cfg: Config) -> tuple[np.ndarray, np.ndarray, str]:
 
         df = synthetic_ratings(n_users=40, n_movies=120, density=0.08, seed=cfg.seed)
         m = ru.ratings.ratings_to_matrices(df)
-        return m.Y, m.R, f"synthetic ({m.Y.shape[0]} movies x {m.Y.shape[1]} users, {int(m.R.sum())} ratings; --quick)"
+        return (
+            m.Y,
+            m.R,
+            f"synthetic ({m.Y.shape[0]} movies x {m.Y.shape[1]} users, "
+            f"{int(m.R.sum())} ratings; --quick)",
+        )
     ml, why = load_movielens()
     if ml is None:
         raise LookupError(why)
     m = ru.ratings.ratings_to_matrices(ml.ratings, movies=ml.movies)
-    return m.Y, m.R, (f"MovieLens ml-latest-small, all of it ({m.Y.shape[0]:,} movies x "
-                      f"{m.Y.shape[1]} users, {int(m.R.sum()):,} ratings)")
+    return (
+        m.Y,
+        m.R,
+        (
+            f"MovieLens ml-latest-small, all of it ({m.Y.shape[0]:,} movies x "
+            f"{m.Y.shape[1]} users, {int(m.R.sum()):,} ratings)"
+        ),
+    )
 
 
 def matmul_peak(cfg: Config) -> dict[str, float]:
@@ -68,17 +91,26 @@ def matmul_peak(cfg: Config) -> dict[str, float]:
         b = rng.standard_normal((size, size)).astype(dtype)
         ta, tb = tf.constant(a), tf.constant(b)
         flops = 2 * size**3
-        t_np = measure(lambda: a @ b, cfg)
-        t_tf = measure(lambda: tf.linalg.matmul(ta, tb).numpy(), cfg)
+        t_np = measure(lambda a=a, b=b: a @ b, cfg)
+        t_tf = measure(lambda ta=ta, tb=tb: tf.linalg.matmul(ta, tb).numpy(), cfg)
         peaks[dtype] = max(flops / t_np.low, flops / t_tf.low) / 1e9
-        peaks[f"{dtype} detail"] = (f"np.matmul {flops / t_np.median / 1e9:.0f}, tf.linalg.matmul "
-                                    f"{flops / t_tf.median / 1e9:.0f} GFLOP/s median")
+        peaks[f"{dtype} detail"] = (
+            f"np.matmul {flops / t_np.median / 1e9:.0f}, tf.linalg.matmul "
+            f"{flops / t_tf.median / 1e9:.0f} GFLOP/s median"
+        )
     peaks["size"] = size
     return peaks
 
 
-def _tf_paths(Y: np.ndarray, R: np.ndarray, X0: np.ndarray, W0: np.ndarray, b0: np.ndarray,
-              lam: float, dtype: str) -> list[tuple[str, str, Callable[[], Any]]]:
+def _tf_paths(
+    Y: np.ndarray,
+    R: np.ndarray,
+    X0: np.ndarray,
+    W0: np.ndarray,
+    b0: np.ndarray,
+    lam: float,
+    dtype: str,
+) -> list[tuple[str, str, Callable[[], Any]]]:
     import recsys_utils as ru
     from recsys_utils._tf import tf as _tf
 
@@ -98,10 +130,16 @@ def _tf_paths(Y: np.ndarray, R: np.ndarray, X0: np.ndarray, W0: np.ndarray, b0: 
         return J, tape.gradient(J, params)
 
     paths = []
-    for name, body in (("TF dense, cofi_cost_tf", dense), ("TF observed-only, cofi_cost_observed_tf", observed)):
+    for name, body in (
+        ("TF dense, cofi_cost_tf", dense),
+        ("TF observed-only, cofi_cost_observed_tf", observed),
+    ):
         # autograph=False: the bodies have no Python control flow to convert.
-        fns = {"eager": body, "tf.function": tf.function(body, autograph=False),
-               "tf.function + XLA": tf.function(body, jit_compile=True, autograph=False)}
+        fns = {
+            "eager": body,
+            "tf.function": tf.function(body, autograph=False),
+            "tf.function + XLA": tf.function(body, jit_compile=True, autograph=False),
+        }
         for mode, fn in fns.items():
             paths.append((name, mode, (lambda fn=fn: float(fn()[0]))))
     return paths
@@ -135,24 +173,48 @@ def run(cfg: Config) -> str:
         b0 = b0 + 0.1  # a non-zero bias, so no path can skip it
         dense_flops, observed_flops = 2 * n_movies * n_users * n, 2 * n_ratings * n
         candidates: list[tuple[str, str, Callable[[], Any], int, str, bool]] = [
-            ("loop reference, cofi_cost_loop + cofi_gradients_loop", "Python loops",
-             lambda: (ru.cofi_cost_loop(X0[rows], W0, b0, Y[rows], R[rows], lam),
-                      ru.cofi_gradients_loop(X0[rows], W0, b0, Y[rows], R[rows], lam)),
-             4 * observed_flops, "8Nn", True),
-            ("NumPy, cofi_cost + cofi_gradients", "vectorized",
-             lambda: (ru.cofi_cost(X0, W0, b0, Y, R, lam), ru.cofi_gradients(X0, W0, b0, Y, R, lam)),
-             4 * dense_flops, "8·n_m·n_u·n", False),
+            (
+                "loop reference, cofi_cost_loop + cofi_gradients_loop",
+                "Python loops",
+                lambda X0=X0, W0=W0, b0=b0: (
+                    ru.cofi_cost_loop(X0[rows], W0, b0, Y[rows], R[rows], lam),
+                    ru.cofi_gradients_loop(X0[rows], W0, b0, Y[rows], R[rows], lam),
+                ),
+                4 * observed_flops,
+                "8Nn",
+                True,
+            ),
+            (
+                "NumPy, cofi_cost + cofi_gradients",
+                "vectorized",
+                lambda X0=X0, W0=W0, b0=b0: (
+                    ru.cofi_cost(X0, W0, b0, Y, R, lam),
+                    ru.cofi_gradients(X0, W0, b0, Y, R, lam),
+                ),
+                4 * dense_flops,
+                "8·n_m·n_u·n",
+                False,
+            ),
         ]
         for name, mode, fn in _tf_paths(Y, R, X0, W0, b0, lam, cfg.dtype):
             dense = "dense" in name
-            candidates.append((f"{name} ({cfg.dtype})", mode, fn, 3 * (dense_flops if dense else observed_flops),
-                               "6·n_m·n_u·n" if dense else "6Nn", False))
+            candidates.append(
+                (
+                    f"{name} ({cfg.dtype})",
+                    mode,
+                    fn,
+                    3 * (dense_flops if dense else observed_flops),
+                    "6·n_m·n_u·n" if dense else "6Nn",
+                    False,
+                )
+            )
         results = []
         for name, mode, fn, flops, formula, sliced in candidates:
             log(f"cost: n={n} {name} [{mode}] ...")
             first, _ = time_once(fn)  # tracing, XLA compilation, first-touch allocation
-            t: Timing = measure(fn, cfg, warmup=0, number=1 if sliced else None,
-                                min_time=0 if sliced else None)
+            t: Timing = measure(
+                fn, cfg, warmup=0, number=1 if sliced else None, min_time=0 if sliced else None
+            )
             if sliced:
                 t, first = t.scaled(scale), first * scale
             results.append((name, mode, t, first, flops, formula))
@@ -160,13 +222,36 @@ def run(cfg: Config) -> str:
         body = []
         for name, mode, t, first, flops, formula in results:
             gflops = flops / t.median / 1e9
-            body.append([name, mode, fmt_ms(t.median), f"{fmt_ms(t.low)} – {fmt_ms(t.high)}",
-                         f"{t.median / fastest:.1f}×", fmt_time(first), formula,
-                         _sig(gflops), f"{_sig(100 * gflops / peak['float32'])} %"])
+            body.append(
+                [
+                    name,
+                    mode,
+                    fmt_ms(t.median),
+                    f"{fmt_ms(t.low)} – {fmt_ms(t.high)}",
+                    f"{t.median / fastest:.1f}×",
+                    fmt_time(first),
+                    formula,
+                    _sig(gflops),
+                    f"{_sig(100 * gflops / peak['float32'])} %",
+                ]
+            )
         sections.append(
             f"#### n = {n} features\n\n"
-            + table(["path", "mode", "ms / eval", "min – max (ms)", "× fastest", "first call",
-                     "FLOPs", "GFLOP/s", "of f32 peak"], body, "llrrrrlrr")
+            + table(
+                [
+                    "path",
+                    "mode",
+                    "ms / eval",
+                    "min – max (ms)",
+                    "× fastest",
+                    "first call",
+                    "FLOPs",
+                    "GFLOP/s",
+                    "of f32 peak",
+                ],
+                body,
+                "llrrrrlrr",
+            )
         )
     notes = [
         f"Data: {source}; λ = {lam}. NumPy is float64 (the package converts), TensorFlow runs in "
@@ -182,8 +267,13 @@ def run(cfg: Config) -> str:
         f"FLOPs: N = {n_ratings:,} ratings, n_m = {n_movies:,}, n_u = {n_users}; only the "
         "products are counted (see `benchmarks/cost.py`), so the dense paths do "
         f"{n_movies * n_users / n_ratings:.0f}× the observed paths' work for the same answer.",
-        "Eager `cofi_cost_tf` validates `Y`, `R` and copies them into tensors on every call; inside "
-        "`tf.function` that happens once, at tracing.",
+        "Eager `cofi_cost_tf` validates `Y`, `R` and copies them into tensors on every call; "
+        "inside `tf.function` that happens once, at tracing.",
     ]
-    return ("### 1. Cost + gradient (one evaluation)\n\n" + "\n\n".join(sections) + "\n\n"
-            + "\n".join(f"- {s}" for s in notes) + "\n")
+    return (
+        "### 1. Cost + gradient (one evaluation)\n\n"
+        + "\n\n".join(sections)
+        + "\n\n"
+        + "\n".join(f"- {s}" for s in notes)
+        + "\n"
+    )

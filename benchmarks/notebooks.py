@@ -1,8 +1,9 @@
 """Benchmark 4: every notebook executed top to bottom in a fresh kernel, cold and warm.
 
 Each notebook runs with ``nbclient`` in a new ``python3`` kernel (started for it and shut
-down after it), from the ``notebooks/`` folder, with the kernel's own inline backend drawing every figure —
-as CI runs them with ``pytest --nbval-lax``. The wall time includes starting the kernel.
+down after it), from the ``notebooks/`` folder, with the kernel's own inline backend drawing
+every figure — as CI runs them with ``pytest --nbval-lax``. The wall time includes starting
+the kernel.
 
 *Cold* and *warm*: the kernels get ``RECSYS_CACHE`` pointing at a new, empty folder, so
 nothing an earlier run cached is found (MovieLens itself comes from ``RECSYS_DATA``, which is
@@ -21,9 +22,9 @@ import glob
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from ._common import ROOT, Config, fmt_time, log, table
 
@@ -52,7 +53,11 @@ def _tiny_notebook(folder: Path) -> Path:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import recsys_utils as ru\nprint(ru.__version__)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / "00_quick_check.ipynb"
     nbformat.write(nb, path)
     return path
@@ -65,8 +70,12 @@ def execute(path: Path, timeout: int) -> tuple[float, str]:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     t0 = time.perf_counter()
     try:
         client.execute()
@@ -111,16 +120,23 @@ def run(cfg: Config) -> str:
             ml, _ = load_movielens()
             if ml is not None:
                 env["RECSYS_DATA"] = str(ml.source)
-                data_note = f"MovieLens from the {ml.origin} copy (passed to the kernels as RECSYS_DATA)"
+                data_note = (
+                    f"MovieLens from the {ml.origin} copy (passed to the kernels as RECSYS_DATA)"
+                )
             else:
-                data_note = ("**MovieLens not found** (RECSYS_DATA unset, nothing cached): notebooks that "
-                             "use it will try to download it")
+                data_note = (
+                    "**MovieLens not found** (RECSYS_DATA unset, nothing cached): notebooks that "
+                    "use it will try to download it"
+                )
         results: dict[Path, dict[str, tuple[float, str]]] = {p: {} for p in paths}
         with _environ(**env):
             for p in paths:
                 log(f"notebooks: cold: {p.name} ...")
                 results[p]["cold"] = execute(p, cfg.timeout)
-                log(f"notebooks: cold: {p.name}: {fmt_time(results[p]['cold'][0])} {results[p]['cold'][1]}")
+                log(
+                    f"notebooks: cold: {p.name}: "
+                    f"{fmt_time(results[p]['cold'][0])} {results[p]['cold'][1]}"
+                )
             cached = _cache_files(cache)
             if cached:
                 for p in paths:
@@ -134,21 +150,49 @@ def run(cfg: Config) -> str:
         totals["cold"] += cold_s
         best = warm[0] if warm else cold_s
         totals["warm"] += best
-        status = cold_status if not warm or warm[1] == cold_status else f"cold {cold_status}, warm {warm[1]}"
-        rows.append([p.name, fmt_time(cold_s), fmt_time(warm[0]) if warm else "no cache",
-                     "yes" if best <= NOTEBOOK_TARGET else "**no**", status])
+        status = (
+            cold_status
+            if not warm or warm[1] == cold_status
+            else f"cold {cold_status}, warm {warm[1]}"
+        )
+        rows.append(
+            [
+                p.name,
+                fmt_time(cold_s),
+                fmt_time(warm[0]) if warm else "no cache",
+                "yes" if best <= NOTEBOOK_TARGET else "**no**",
+                status,
+            ]
+        )
     series = totals["warm"]
-    rows.append(["**total**", f"**{fmt_time(totals['cold'])}**",
-                 f"**{fmt_time(series)}**" if cached else "no cache",
-                 f"series ≤ 5 min: {'yes' if series <= SERIES_TARGET else '**no**'}", ""])
+    rows.append(
+        [
+            "**total**",
+            f"**{fmt_time(totals['cold'])}**",
+            f"**{fmt_time(series)}**" if cached else "no cache",
+            f"series ≤ 5 min: {'yes' if series <= SERIES_TARGET else '**no**'}",
+            "",
+        ]
+    )
     notes = [
         f"What ran: {what}; each in a fresh `python3` kernel (nbclient), kernel start-up included; "
         f"one run per notebook per pass; {data_note}.",
-        ("Warm: the same notebooks again with the cache the cold pass filled "
-         f"({cached} file(s) in RECSYS_CACHE)." if cached else
-         "No cache: the cold pass wrote nothing to RECSYS_CACHE, so every run is cold (warm = cold)."),
-        f"Targets: each notebook ≤ {NOTEBOOK_TARGET:.0f} s (warm, or cold without a cache); the series ≤ 5 min warm.",
+        (
+            "Warm: the same notebooks again with the cache the cold pass filled "
+            f"({cached} file(s) in RECSYS_CACHE)."
+            if cached
+            else (
+                "No cache: the cold pass wrote nothing to RECSYS_CACHE, "
+                "so every run is cold (warm = cold)."
+            )
+        ),
+        f"Targets: each notebook ≤ {NOTEBOOK_TARGET:.0f} s (warm, or cold without a cache); "
+        "the series ≤ 5 min warm.",
     ]
-    return ("### 4. Notebook run times\n\n"
-            + table(["notebook", "cold", "warm", f"≤ {NOTEBOOK_TARGET:.0f} s", "status"], rows, "lrrll")
-            + "\n\n" + "\n".join(f"- {s}" for s in notes) + "\n")
+    return (
+        "### 4. Notebook run times\n\n"
+        + table(["notebook", "cold", "warm", f"≤ {NOTEBOOK_TARGET:.0f} s", "status"], rows, "lrrll")
+        + "\n\n"
+        + "\n".join(f"- {s}" for s in notes)
+        + "\n"
+    )

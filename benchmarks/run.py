@@ -18,11 +18,25 @@ from pathlib import Path
 from ._common import Config, fmt_time, load_average, log, machine_rows, table, usable_cores
 
 BENCHMARKS = {
-    "cost": ("cost", "cost + gradient on MovieLens: loop, NumPy, TensorFlow dense / observed-only, eager / tf.function / XLA"),
-    "training": ("training", "training as notebook 06 trains it: wall time and test RMSE beside the baselines"),
-    "retrieval": ("retrieval", "top-10 for every user over the catalogue; 1,000,000 items: brute force vs faiss"),
+    "cost": (
+        "cost",
+        "cost + gradient on MovieLens: loop, NumPy, TensorFlow dense / observed-only, "
+        "eager / tf.function / XLA",
+    ),
+    "training": (
+        "training",
+        "training as notebook 06 trains it: wall time and test RMSE beside the baselines",
+    ),
+    "retrieval": (
+        "retrieval",
+        "top-10 for every user over the catalogue; 1,000,000 items: brute force vs faiss",
+    ),
     "notebooks": ("notebooks", "every notebook in a fresh kernel, cold and warm cache"),
-    "scale": ("scale", "mini-batch training on 10^5 to 25 M synthetic ratings: time and memory per epoch, RMSE vs the noise floor"),
+    "scale": (
+        "scale",
+        "mini-batch training on 10^5 to 25 M synthetic ratings: time and memory per epoch, "
+        "RMSE vs the noise floor",
+    ),
 }
 
 
@@ -30,26 +44,51 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmarks of the recommender-systems series. Run on a quiet machine: "
-                    "nothing else running, one benchmark at a time.",
+        "nothing else running, one benchmark at a time.",
         epilog="Benchmarks: " + "; ".join(f"{k}: {v[1]}" for k, v in BENCHMARKS.items()),
     )
-    p.add_argument("--quick", action="store_true",
-                   help="tiny synthetic sizes and 2 repeats: checks that everything runs (seconds), "
-                        "figures meaningless; needs no MovieLens")
-    p.add_argument("--only", action="append", metavar="NAME",
-                   help=f"run only these benchmarks ({', '.join(BENCHMARKS)}); repeat or comma-separate")
-    p.add_argument("--repeats", type=int, default=None, help="timed repeats per figure (default 5; --quick 2)")
-    p.add_argument("--min-time", type=float, default=None,
-                   help="seconds each timed batch lasts at least (default 0.2; --quick 0.01)")
-    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                   help="TensorFlow parameters' dtype in the cost benchmark (default float32, as notebook 06 "
-                        "trains; NumPy is always float64)")
-    p.add_argument("--notebooks", nargs="+", metavar="PATH",
-                   help="notebooks to time (default notebooks/*.ipynb; --quick: a one-cell notebook)")
-    p.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook (default 600)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny synthetic sizes and 2 repeats: checks that everything runs (seconds), "
+        "figures meaningless; needs no MovieLens",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help=f"run only these benchmarks ({', '.join(BENCHMARKS)}); repeat or comma-separate",
+    )
+    p.add_argument(
+        "--repeats", type=int, default=None, help="timed repeats per figure (default 5; --quick 2)"
+    )
+    p.add_argument(
+        "--min-time",
+        type=float,
+        default=None,
+        help="seconds each timed batch lasts at least (default 0.2; --quick 0.01)",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float32",
+        help="TensorFlow parameters' dtype in the cost benchmark (default float32, as notebook 06 "
+        "trains; NumPy is always float64)",
+    )
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="PATH",
+        help="notebooks to time (default notebooks/*.ipynb; --quick: a one-cell notebook)",
+    )
+    p.add_argument(
+        "--timeout", type=int, default=600, help="seconds allowed per notebook (default 600)"
+    )
     p.add_argument("--output", metavar="FILE", help="also write the tables to FILE")
     args = p.parse_args(argv)
-    names = [n.strip() for item in (args.only or list(BENCHMARKS)) for n in item.split(",") if n.strip()]
+    names = [
+        n.strip() for item in (args.only or list(BENCHMARKS)) for n in item.split(",") if n.strip()
+    ]
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         p.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
@@ -71,12 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
-    out = [f"## Benchmarks{' (--quick: tiny sizes, figures meaningless)' if cfg.quick else ''}",
-           f"`{command.strip()}`", table(["machine", ""], machine_rows(), "ll")]
+    out = [
+        f"## Benchmarks{' (--quick: tiny sizes, figures meaningless)' if cfg.quick else ''}",
+        f"`{command.strip()}`",
+        table(["machine", ""], machine_rows(), "ll"),
+    ]
     load = load_average()
     if load is not None and load > 0.5:
-        out.append(f"**Warning:** the load average was {load:.1f} on {usable_cores()} usable cores when the "
-                   "run started: other processes were running, so these figures are unreliable.")
+        out.append(
+            f"**Warning:** the load average was {load:.1f} on {usable_cores()} usable cores "
+            "when the run started: other processes were running, so these figures are unreliable."
+        )
     emit(out, args.output, first=True)
     for name in args.names:
         module = importlib.import_module(f".{BENCHMARKS[name][0]}", __package__)
@@ -90,7 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def emit(blocks: list[str], output: str | None, first: bool = False) -> None:
-    """Print the blocks now (so a long run shows its tables as they come), and append them to ``output``."""
+    """Print the blocks now (so a long run shows its tables as they come).
+
+    Also append them to ``output`` when it is given.
+    """
     text = "\n\n".join(blocks) + "\n"
     print(text, flush=True)
     if output:

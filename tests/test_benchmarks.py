@@ -40,12 +40,19 @@ def test_machine_header_and_one_cheap_benchmark(capsys, tmp_path):
     assert "`top_k` (argpartition + sort of 10)" in out
     assert "brute force, `top_k` (NumPy)" in out
     assert ("IndexHNSWFlat" in out) or ("faiss not installed: skipped" in out)
-    assert out_file.read_text(encoding="utf-8").strip() == out.strip(), "--output differs from stdout"
+    assert out_file.read_text(encoding="utf-8").strip() == out.strip(), (
+        "--output differs from stdout"
+    )
 
 
 def test_cost_benchmark_has_every_path(capsys):
     out = run(capsys, "--only", "cost")
-    for path in ("loop reference", "NumPy, cofi_cost + cofi_gradients", "TF dense", "TF observed-only"):
+    for path in (
+        "loop reference",
+        "NumPy, cofi_cost + cofi_gradients",
+        "TF dense",
+        "TF observed-only",
+    ):
         assert path in out, f"the cost table lacks {path!r}"
     modes = [line.split("|")[2].strip() for line in out.splitlines() if line.startswith("| TF ")]
     for mode in ("eager", "tf.function", "tf.function + XLA"):
@@ -55,7 +62,13 @@ def test_cost_benchmark_has_every_path(capsys):
 
 def test_training_benchmark_reports_baselines(capsys):
     out = run(capsys, "--only", "training")
-    for model in ("global mean", "movie mean", "biases only", "notebook 06's final model", "course lab"):
+    for model in (
+        "global mean",
+        "movie mean",
+        "biases only",
+        "notebook 06's final model",
+        "course lab",
+    ):
         assert model in out, f"the training table lacks {model!r}"
     assert "test RMSE" in out
 
@@ -76,8 +89,13 @@ def test_bad_arguments_are_refused(capsys):
 
 def test_the_documented_command_starts():
     # `python -m benchmarks --help` from the project root: the entry point the README documents.
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--help"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "--quick" in done.stdout and "--only" in done.stdout
 
