@@ -138,6 +138,7 @@ def test_import_of_each_light_module_stays_light(tmp_path):
         "ru.cold_start, ru.simulation, ru.cofi_cost, ru.normalization, ru.validation\n"
         "ru.movie_metadata, ru.standardize, ru.leave_one_out, ru.features\n"
         "ru.simulated_catalogue, ru.slates, ru.candidate_lists, ru.candidates\n"
+        "ru.tracked_training, ru.explorer\n"
         "heavy = [m for m in ('tensorflow', 'keras', 'pandas') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
