@@ -45,6 +45,9 @@ class FeatureTable:
         return self.X[:, self.names.index(name)]
 
 
+FeatureTable.__module__ = "recsys_utils.features"  # where users import it from
+
+
 def _check_strength(strength: Any) -> float:
     if (
         isinstance(strength, bool)

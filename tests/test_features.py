@@ -43,6 +43,8 @@ def test_moved_names_are_the_same_objects_in_features():
         for name in module.__all__:
             assert getattr(features, name) is getattr(module, name), name
             assert name in features.__all__, name
+    # FeatureTable lives in a private module but is shown where users import it from.
+    assert features.FeatureTable.__module__ == "recsys_utils.features"
 
 
 def test_parse_year():
