@@ -8,7 +8,7 @@ import doctest
 import numpy as np
 import pytest
 
-from recsys_utils import candidates
+from recsys_utils import candidate_lists, candidates
 from recsys_utils.candidates import (
     Retriever,
     combine_candidates,
@@ -20,8 +20,16 @@ from recsys_utils.candidates import (
 )
 
 
-def test_doctests():
-    assert doctest.testmod(candidates).failed == 0
+@pytest.mark.parametrize("module", [candidates, candidate_lists])
+def test_doctests(module):
+    result = doctest.testmod(module)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_moved_names_are_the_same_objects_in_candidates():
+    for name in candidate_lists.__all__:
+        assert getattr(candidates, name) is getattr(candidate_lists, name), name
+        assert name in candidates.__all__, name
 
 
 @pytest.mark.parametrize("combine", [combine_candidates, combine_candidates_loop])

@@ -7,6 +7,7 @@ pytest.importorskip("tensorflow")
 pytest.importorskip("ipywidgets")
 
 from recsys_utils import explorer as ex  # noqa: E402
+from recsys_utils import tracked_training  # noqa: E402
 from recsys_utils.baselines import global_mean_baseline, movie_mean_baseline  # noqa: E402
 from recsys_utils.explorer import TrainingExplorer, train_tracked  # noqa: E402
 
@@ -330,3 +331,9 @@ def test_notebook_06_suggested_experiments_show_what_its_prose_says(real_moviele
         assert np.ptp(curve[4:]) < 0.01, "both curves should be flat from iteration 50 on"
     assert squeezed.train_rmse[-1] > default.train_rmse[-1] + 0.05
     assert squeezed.final_validation_rmse > default.final_validation_rmse
+
+
+def test_tracked_training_names_are_the_same_objects_in_explorer():
+    for name in tracked_training.__all__:
+        assert getattr(ex, name) is getattr(tracked_training, name), name
+        assert name in ex.__all__, name

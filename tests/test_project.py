@@ -136,6 +136,9 @@ def test_import_of_each_light_module_stays_light(tmp_path):
     code = (
         "import sys, recsys_utils as ru\n"
         "ru.cold_start, ru.simulation, ru.cofi_cost, ru.normalization, ru.validation\n"
+        "ru.movie_metadata, ru.standardize, ru.leave_one_out, ru.features\n"
+        "ru.simulated_catalogue, ru.slates, ru.candidate_lists, ru.candidates\n"
+        "ru.tracked_training, ru.explorer\n"
         "heavy = [m for m in ('tensorflow', 'keras', 'pandas') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

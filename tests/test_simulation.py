@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
+from recsys_utils import simulated_catalogue, simulation, slates
 from recsys_utils.simulation import (
     Catalogue,
     gini,
@@ -14,6 +17,20 @@ from recsys_utils.simulation import (
     slate_metrics,
     top_k_per_user,
 )
+
+
+@pytest.mark.parametrize("module", [simulation, simulated_catalogue, slates])
+def test_doctests(module):
+    assert doctest.testmod(module).failed == 0
+
+
+def test_moved_names_are_the_same_objects_in_simulation():
+    # The checks stub rerank_with_cap by identity in every recsys_utils module, so the
+    # re-export must be the very same function, not a wrapper.
+    for module in (simulated_catalogue, slates):
+        for name in module.__all__:
+            assert getattr(simulation, name) is getattr(module, name), name
+            assert name in simulation.__all__, name
 
 
 @pytest.fixture(scope="module")
